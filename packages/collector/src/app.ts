@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { ApiError } from './http/api-error.js';
+import { requireSecretKey, type AuthVariables } from './http/auth.js';
+import { ingestRoutes } from './routes/ingest-routes.js';
+import { peopleRoutes } from './routes/people-routes.js';
+import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
+import { InvalidCursorError } from './store/cursor.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  store: Store;
+  clock?: Clock;
+  static?: StaticOptions;
+  /** Where unexpected errors are reported; defaults to console.error. */
+  logError?: (error: unknown) => void;
+}
+
+/**
+ * The whole collector as a Hono app. It never listens: `server.ts` serves it, and tests call
+ * `app.request()` directly.
+ *
+ * @example
+ * const app = createApp({ store: openSqliteStore({ path: ':memory:' }) });
+ * const res = await app.request('/healthz');
+ */
+export function createApp(options: AppOptions): Hono {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const logError = options.logError ?? ((error: unknown) => console.error('[hark]', error));
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
+  app.route('/v1', ingestRoutes({ store, clock }));
+
+  const admin = new Hono<{ Variables: AuthVariables }>();
+  admin.use('*', requireSecretKey(store));
+  admin.route('/', peopleRoutes({ store }));
+  app.route('/api/v1', admin);
+
+  app.route('/', staticRoutes(options.static ?? {}));
+
+  app.notFound((c) => c.json(new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers);
+    if (error instanceof InvalidCursorError) return c.json(new ApiError(400, 'invalid_cursor', error.message).toBody(), 400);
+    logError(error);
+    return c.json(new ApiError(500, 'internal', 'The collector failed to handle this request; nothing it acknowledged was lost.').toBody(), 500);
+  });
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Store } from '../store/store.js';
+import type { Project } from '../store/types.js';
+import { ApiError } from './api-error.js';
+
+export type AuthVariables = { project: Project };
+
+/**
+ * The write key from HTTP Basic (Segment libraries send it as the user name) or from the
+ * `writeKey` query parameter. A key in the body is read by the ingest route, which parses it.
+ */
+export function writeKeyFromRequest(c: Context): string | null {
+  const header = c.req.header('authorization');
+  if (header?.toLowerCase().startsWith('basic ')) {
+    try {
+      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+      const user = decoded.split(':')[0];
+      if (user) return user;
+    } catch {
+      // Fall through to the other places a key may be.
+    }
+  }
+  return c.req.query('writeKey') ?? null;
+}
+
+export async function projectForWriteKey(store: Store, writeKey: string | null): Promise<Project> {
+  if (!writeKey) throw new ApiError(401, 'missing_write_key', 'Send the write key as HTTP Basic user, or as writeKey in the body or query.');
+  const project = await store.findProjectByWriteKey(writeKey);
+  if (!project) throw new ApiError(401, 'invalid_write_key', 'The write key is not one this collector knows.');
+  return project;
+}
+
+/**
+ * Admin API guard: `Authorization: Bearer <secret key>`. Refuses any request that comes from a
+ * browser page (it carries an Origin header): a secret key in a page is a leaked secret key.
+ */
+export function requireSecretKey(store: Store): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (c.req.header('origin')) {
+      throw new ApiError(403, 'browser_origin', 'The admin API is for servers; a browser must never hold the secret key.');
+    }
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match) throw new ApiError(401, 'missing_secret_key', 'Send the secret key as "Authorization: Bearer <secret key>".');
+    const project = await store.findProjectBySecretKey(match[1]!.trim());
+    if (!project) throw new ApiError(401, 'invalid_secret_key', 'The secret key is not valid for any project.');
+    c.set('project', project);
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { LIMITS } from '@hark/protocol';
+import { ApiError } from './api-error.js';
+
+/**
+ * Reads a JSON body sent as `application/json` or `text/plain` (beacons and CORS-simple
+ * POSTs), gzip or deflate allowed. The raw and the decompressed size are both capped, so a
+ * gzip bomb costs at most `maxBatchBytes` of memory.
+ */
+export async function readJsonBody(request: Request, maxBytes: number = LIMITS.maxBatchBytes): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  let body = await readLimited(request, maxBytes);
+
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').toLowerCase();
+  if (encoding === 'gzip' || encoding === 'deflate') {
+    try {
+      body = (encoding === 'gzip' ? gunzipSync : inflateSync)(body, { maxOutputLength: maxBytes });
+    } catch (error) {
+      if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes);
+      throw new ApiError(400, 'invalid_body', `The body is not valid ${encoding} data.`);
+    }
+  } else if (encoding !== 'identity') {
+    throw new ApiError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.`);
+  }
+
+  if (body.length === 0) throw new ApiError(400, 'invalid_json', 'The body is empty; send a JSON object.');
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The body is not valid UTF-8 JSON.');
+  }
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+const tooLarge = (maxBytes: number): ApiError =>
+  new ApiError(413, 'payload_too_large', `The body is over ${maxBytes} bytes; send smaller batches.`);

@@ -1,0 +1,41 @@
+import { serve } from '@hono/node-server';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { readConfig } from './config.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+
+/** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const config = readConfig(process.env, root);
+const store = openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
+
+const app = createApp({ store, static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey } });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
+  console.log(
+    [
+      `Hark collector listening on ${base} (SQLite: ${config.dbPath})`,
+      created ? 'Created the default project.' : 'Opened the default project.',
+      `  write key  ${project.writeKey}   (public: goes in the script tag)`,
+      `  secret key ${project.secretKey}   (server only: Authorization: Bearer …)`,
+      `  demo       ${base}/`,
+      `  script     ${base}/hark.js`,
+    ].join('\n'),
+  );
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing requests in flight, then closing the store.`);
+  // close() stops accepting and waits for open requests; the store closes after the last answer.
+  server.close(() => {
+    void store.close().then(() => process.exit(0));
+  });
+  setTimeout(() => process.exit(1), 10_000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,23 @@
+/**
+ * Opaque page cursors: the sort key of the last row seen, as base64url JSON. Clients must not
+ * build them; a cursor that does not decode is a 400, not an empty page.
+ */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] | null {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(key) || key.length !== shape.length) return null;
+    return key.every((part, i) => typeof part === shape[i]) ? (key as (string | number)[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this endpoint gave out.');
+  }
+}

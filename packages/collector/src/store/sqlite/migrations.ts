@@ -1,0 +1,132 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema changes, applied in order, each in its own transaction. The database's
+ * `user_version` records how many have run, so a file made by an older Hark opens and upgrades.
+ * Append only: never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: projects, people, identities, merges, events.
+  `
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    write_key TEXT NOT NULL UNIQUE,
+    secret_key TEXT NOT NULL,
+    secret_key_hash TEXT NOT NULL UNIQUE,
+    settings TEXT NOT NULL DEFAULT '{}',
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    kind TEXT NOT NULL CHECK (kind IN ('visitor', 'lead', 'user')),
+    user_id TEXT,
+    email TEXT,
+    traits TEXT NOT NULL DEFAULT '{}',
+    traits_at INTEGER NOT NULL DEFAULT 0,
+    engagement INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX people_by_last_seen ON people(project_id, last_seen_at DESC, id DESC);
+  CREATE INDEX people_by_kind ON people(project_id, kind, last_seen_at DESC, id DESC);
+
+  -- Which anonymous id, user id or email points at which person.
+  CREATE TABLE identities (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('anonymous', 'user', 'email')),
+    value TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  ) WITHOUT ROWID;
+  CREATE INDEX identities_by_person ON identities(person_id);
+
+  -- A merged person's id keeps pointing at the survivor. Events stay on the id they were stored
+  -- under and are read through this table, so identify costs the same whatever the history.
+  CREATE TABLE person_aliases (
+    alias_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX person_aliases_by_person ON person_aliases(person_id);
+
+  -- Every merge done or refused, so one can be explained (and later undone).
+  CREATE TABLE merges (
+    id INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('merged', 'refused')),
+    from_person_id TEXT NOT NULL,
+    into_person_id TEXT,
+    anonymous_id TEXT,
+    user_id TEXT,
+    message_id TEXT,
+    reason TEXT NOT NULL,
+    from_traits TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX merges_by_from ON merges(project_id, from_person_id);
+  CREATE INDEX merges_by_into ON merges(project_id, into_person_id);
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    name TEXT,
+    anonymous_id TEXT,
+    user_id TEXT,
+    properties TEXT NOT NULL,
+    traits TEXT NOT NULL,
+    context TEXT NOT NULL,
+    device TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    sent_at INTEGER,
+    received_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX events_by_message_id ON events(project_id, message_id);
+  CREATE INDEX events_by_person ON events(person_id, timestamp DESC, seq DESC);
+  `,
+  // 2: companies (Segment group calls) and who belongs to them.
+  `
+  CREATE TABLE companies (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    traits TEXT NOT NULL DEFAULT '{}',
+    traits_at INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE company_members (
+    project_id TEXT NOT NULL,
+    company_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, company_id, person_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX company_members_by_person ON company_members(person_id);
+  `,
+];
+
+/** Brings the database up to `target` (all migrations by default). Returns the version reached. */
+export function migrate(db: Database, target = MIGRATIONS.length): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `This database was written by a newer Hark (schema ${current}, this build knows ${MIGRATIONS.length}). Upgrade Hark to open it.`,
+    );
+  }
+  for (let version = current; version < target; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return Math.max(current, target);
+}

@@ -1,0 +1,81 @@
+import type { ActivityItem, CompanySummary, Device, PersonKind, PersonSummary } from '../types.js';
+import type { EventType } from '@hark/protocol';
+
+/** Rows as better-sqlite3 returns them, and their mapping to the store's API shapes. */
+export interface PersonRow {
+  id: string;
+  kind: PersonKind;
+  user_id: string | null;
+  email: string | null;
+  traits: string;
+  traits_at: number;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface EventRow {
+  seq: number;
+  message_id: string;
+  type: EventType;
+  name: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  properties: string;
+  traits: string;
+  context: string;
+  device: string;
+  timestamp: number;
+  received_at: number;
+}
+
+export interface CompanyRow {
+  id: string;
+  traits: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function toPersonSummary(row: PersonRow): PersonSummary {
+  const traits = JSON.parse(row.traits) as Record<string, unknown>;
+  return {
+    id: row.id,
+    kind: row.kind,
+    userId: row.user_id,
+    email: row.email,
+    name: typeof traits.name === 'string' ? traits.name : null,
+    traits,
+    firstSeenAt: iso(row.created_at),
+    lastSeenAt: iso(row.last_seen_at),
+  };
+}
+
+export function toCompanySummary(row: CompanyRow): CompanySummary {
+  const traits = JSON.parse(row.traits) as Record<string, unknown>;
+  return { id: row.id, name: typeof traits.name === 'string' ? traits.name : null, traits };
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export function toActivityItem(row: EventRow): ActivityItem {
+  const context = JSON.parse(row.context) as Record<string, unknown>;
+  const page = (context.page ?? {}) as Record<string, unknown>;
+  const campaign = context.campaign as Record<string, string> | undefined;
+  return {
+    messageId: row.message_id,
+    type: row.type,
+    name: row.name,
+    properties: JSON.parse(row.properties) as Record<string, unknown>,
+    traits: JSON.parse(row.traits) as Record<string, unknown>,
+    anonymousId: row.anonymous_id,
+    userId: row.user_id,
+    timestamp: iso(row.timestamp),
+    receivedAt: iso(row.received_at),
+    page: { url: str(page.url), path: str(page.path), title: str(page.title), referrer: str(page.referrer) },
+    device: JSON.parse(row.device) as Device,
+    campaign: campaign && typeof campaign === 'object' ? campaign : null,
+    locale: str(context.locale),
+    timezone: str(context.timezone),
+  };
+}

@@ -1,0 +1,44 @@
+import type {
+  ActivityItem,
+  CompanyDetail,
+  IngestOutcome,
+  NormalizedEvent,
+  Page,
+  PageQuery,
+  PeopleQuery,
+  PersonDetail,
+  PersonLookup,
+  PersonSummary,
+  Project,
+} from './types.js';
+
+/**
+ * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
+ * synchronously underneath, a PostgreSQL store cannot, and no caller should care which it has.
+ *
+ * Every method is scoped to a project; no method reads across projects.
+ */
+export interface Store {
+  /** Creates the default project on first start, with the given keys or new ones. */
+  ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
+  findProjectByWriteKey(writeKey: string): Promise<Project | null>;
+  findProjectBySecretKey(secretKey: string): Promise<Project | null>;
+
+  /**
+   * Stores events in order, in one transaction: dedupes by messageId, resolves each event to a
+   * person (creating, linking or merging as the identity rules say) and records it.
+   * When this resolves, every `stored` event is durable.
+   */
+  ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]>;
+
+  listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>>;
+  /** Follows merges: asking for a person that was merged away answers with the survivor. */
+  getPerson(projectId: string, personId: string): Promise<PersonDetail | null>;
+  lookupPerson(projectId: string, lookup: PersonLookup): Promise<PersonDetail | null>;
+  listActivity(projectId: string, personId: string, query: PageQuery): Promise<Page<ActivityItem>>;
+  getCompany(projectId: string, companyId: string): Promise<CompanyDetail | null>;
+
+  /** True once the store can serve; used by `/healthz`. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

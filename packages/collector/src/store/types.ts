@@ -1,0 +1,125 @@
+import type { EventContext, EventType, Page } from '@hark/protocol';
+
+/** A tenant. Every row in the store belongs to one. */
+export interface Project {
+  id: string;
+  name: string;
+  writeKey: string;
+  secretKey: string;
+  createdAt: number;
+}
+
+export type PersonKind = 'visitor' | 'lead' | 'user';
+export type IdentityType = 'anonymous' | 'user' | 'email';
+
+/**
+ * An event after validation and enrichment, ready to store. Times are epoch milliseconds,
+ * `timestamp` already corrected for the sender's clock skew.
+ */
+export interface NormalizedEvent {
+  messageId: string;
+  type: EventType;
+  /** track: event name; page/screen: page name. */
+  name: string | null;
+  anonymousId: string | null;
+  userId: string | null;
+  groupId: string | null;
+  previousId: string | null;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown>;
+  context: EventContext;
+  /** A valid email found in traits (identify) or properties (track), used to make leads. */
+  email: string | null;
+  device: Device;
+  timestamp: number;
+  sentAt: number | null;
+  receivedAt: number;
+}
+
+/** What happened to one event handed to `Store.ingest`, in the same order. */
+export type IngestOutcome =
+  | { status: 'stored'; personId: string; warning?: { code: string; message: string } }
+  | { status: 'duplicate' }
+  | { status: 'rejected'; code: string; message: string };
+
+export interface PersonSummary {
+  id: string;
+  kind: PersonKind;
+  userId: string | null;
+  email: string | null;
+  name: string | null;
+  traits: Record<string, unknown>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface PersonIdentity {
+  type: IdentityType;
+  value: string;
+  createdAt: string;
+}
+
+export interface CompanySummary {
+  id: string;
+  name: string | null;
+  traits: Record<string, unknown>;
+}
+
+export interface PersonDetail extends PersonSummary {
+  identities: PersonIdentity[];
+  companies: CompanySummary[];
+  counts: { events: number; pageViews: number; tracks: number; identifies: number };
+  /** The ids of people that were merged into this one. */
+  mergedFrom: string[];
+}
+
+export interface ActivityItem {
+  messageId: string;
+  type: EventType;
+  name: string | null;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown>;
+  anonymousId: string | null;
+  userId: string | null;
+  timestamp: string;
+  receivedAt: string;
+  page: { url: string | null; path: string | null; title: string | null; referrer: string | null };
+  device: Device;
+  campaign: Record<string, string> | null;
+  locale: string | null;
+  timezone: string | null;
+}
+
+/** Parsed from the user agent on the collector, never in the browser. */
+export interface Device {
+  browser: string | null;
+  browserVersion: string | null;
+  os: string | null;
+  osVersion: string | null;
+  type: string;
+}
+
+export interface CompanyDetail extends CompanySummary {
+  createdAt: string;
+  updatedAt: string;
+  people: PersonSummary[];
+}
+
+export interface PeopleQuery {
+  limit: number;
+  cursor: string | null;
+  kind?: PersonKind;
+  /** Matches email, name or user id (substring, case-insensitive). */
+  search?: string;
+  /** Exact match on one trait: `traits.plan = "pro"`. */
+  trait?: { key: string; value: string };
+}
+
+export interface PageQuery {
+  limit: number;
+  cursor: string | null;
+}
+
+export type PersonLookup = { userId: string } | { anonymousId: string } | { email: string };
+
+export type { Page };
