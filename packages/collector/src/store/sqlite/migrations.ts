@@ -112,6 +112,58 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX company_members_by_person ON company_members(person_id);
   `,
+  // 3: in-app messages, their deliveries (message × person × occasion) and the suppression list.
+  `
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('notification', 'input', 'survey', 'cta')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'live', 'paused', 'archived')),
+    content TEXT NOT NULL,
+    appearance TEXT NOT NULL,
+    conditions TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    starts_at INTEGER,
+    ends_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX messages_by_created ON messages(project_id, created_at DESC, id DESC);
+  CREATE INDEX messages_by_status ON messages(project_id, status);
+
+  -- One row per occasion a message reached a person. Rows are written by interaction events
+  -- only (never by an eligibility poll), so 'shown' means the App really rendered it.
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    shown_at INTEGER,
+    last_shown_at INTEGER,
+    shown_count INTEGER NOT NULL DEFAULT 0,
+    clicked_at INTEGER,
+    dismissed_at INTEGER,
+    answered_at INTEGER,
+    value REAL,
+    answer_text TEXT
+  );
+  CREATE INDEX deliveries_by_person ON deliveries(person_id, message_id);
+  CREATE INDEX deliveries_by_message ON deliveries(message_id, answered_at DESC, id DESC);
+
+  CREATE TABLE message_suppressions (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('userId', 'email')),
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  ) WITHOUT ROWID;
+
+  -- Audiences like 'did Signed Up at least 3 times in 30 days' count a person's track events
+  -- by name; partial so page views and identifies pay nothing for it.
+  CREATE INDEX events_track_by_person ON events(person_id, name, timestamp) WHERE type = 'track';
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */
