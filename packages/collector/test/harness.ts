@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { createApp } from '../src/app.js';
+import type { Clock } from '../src/clock.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import type { Project } from '../src/store/types.js';
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.parse('2026-11-21T12:00:00.000Z')): Clock & { advance(ms: number): void; set(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms), set: (ms) => void (now = ms) };
+}
+
+export interface TestCollector {
+  app: Hono;
+  store: Store;
+  project: Project;
+  clock: ReturnType<typeof manualClock>;
+  dir: string;
+  dbPath: string;
+  /** POST JSON to an ingest route with the write key as HTTP Basic user, as Segment libraries do. */
+  send(path: string, body: unknown, init?: { headers?: Record<string, string> }): Promise<Response>;
+  /** GET an admin route with the secret key. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A collector on a real SQLite file in a temp folder, answered through `app.request()`. */
+export async function startCollector(options: { dir?: string } = {}): Promise<TestCollector> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hark-test-'));
+  const dbPath = join(dir, 'hark.db');
+  const store = openSqliteStore({ path: dbPath });
+  const { project } = await store.ensureDefaultProject({});
+  const clock = manualClock();
+  const app = createApp({ store, clock, logError: () => undefined });
+  const basic = `Basic ${Buffer.from(`${project.writeKey}:`).toString('base64')}`;
+  return {
+    app,
+    store,
+    project,
+    clock,
+    dir,
+    dbPath,
+    send: async (path, body, init) =>
+      app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic, ...init?.headers },
+        body: typeof body === 'string' ? body : body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
+      }),
+    admin: async (path, init) =>
+      app.request(path, { ...init, headers: { authorization: `Bearer ${project.secretKey}`, ...(init?.headers as Record<string, string>) } }),
+    close: async () => {
+      await store.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+/** A unique messageId, readable in failures. */
+export const mid = (label = 'm'): string => `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
