@@ -3,7 +3,9 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireSecretKey, type AuthVariables } from './http/auth.js';
+import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
@@ -33,10 +35,12 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
   app.route('/v1', ingestRoutes({ store, clock }));
+  app.route('/v1', eligibilityRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   admin.use('*', requireSecretKey(store));
   admin.route('/', peopleRoutes({ store }));
+  admin.route('/', messageRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

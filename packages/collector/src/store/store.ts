@@ -12,6 +12,8 @@ import type {
   Project,
 } from './types.js';
 
+import type { MessageStore } from './message-store.js';
+
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
  * synchronously underneath, a PostgreSQL store cannot, and no caller should care which it has.
@@ -37,6 +39,9 @@ export interface Store {
   lookupPerson(projectId: string, lookup: PersonLookup): Promise<PersonDetail | null>;
   listActivity(projectId: string, personId: string, query: PageQuery): Promise<Page<ActivityItem>>;
   getCompany(projectId: string, companyId: string): Promise<CompanyDetail | null>;
+
+  /** In-app messages, deliveries and the message suppression list. */
+  readonly messages: MessageStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -17,7 +17,11 @@ export class SqliteIngest {
   /** Latest timestamp seen per person in the current batch; written once at the end. */
   private lastSeen = new Map<string, number>();
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Runs inside the transaction after each stored event; message interactions update deliveries here. */
+    private readonly afterStore: (projectId: string, personId: string, event: NormalizedEvent) => void = () => undefined,
+  ) {
     const s = (sql: string): Statement => db.prepare(sql);
     this.statements = {
       eventExists: s('SELECT 1 FROM events WHERE project_id = ? AND message_id = ?').pluck(),
@@ -88,6 +92,7 @@ export class SqliteIngest {
       event.sentAt,
       event.receivedAt,
     );
+    this.afterStore(projectId, personId, event);
     const seen = this.lastSeen.get(personId);
     if (seen === undefined || event.timestamp > seen) this.lastSeen.set(personId, event.timestamp);
     return resolved.warning ? { status: 'stored', personId, warning: resolved.warning } : { status: 'stored', personId };

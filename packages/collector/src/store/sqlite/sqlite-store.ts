@@ -20,6 +20,7 @@ import type {
 import { migrate } from './migrations.js';
 import { iso, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { SqliteIngest } from './sqlite-ingest.js';
+import { createSqliteMessages } from './sqlite-messages.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for throwaway tests. */
@@ -59,7 +60,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
-  const writer = new SqliteIngest(db);
+  const messages = createSqliteMessages(db);
+  const writer = new SqliteIngest(db, messages.recordInteraction);
   const toProject = (row: ProjectRow | undefined): Project | null =>
     row ? { id: row.id, name: row.name, writeKey: row.write_key, secretKey: row.secret_key, createdAt: row.created_at } : null;
 
@@ -218,6 +220,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         people: (q.companyPeople.all(projectId, companyId) as PersonRow[]).map(toPersonSummary),
       };
     },
+
+    messages: messages.store,
 
     async ping() {
       return db.open;

@@ -1,0 +1,156 @@
+import type { EligibleMessage, ExcludedMessage, ExclusionStage, Message, MessagesResponse } from '@hark/protocol';
+import type { MessageStore } from '../store/message-store.js';
+import {
+  audienceFailure,
+  compilePage,
+  DAY_MS,
+  frequencyFailure,
+  NO_DELIVERIES,
+  pageFailure,
+  parsePageUrl,
+  scheduleFailure,
+  triggerFailure,
+  type CompiledPage,
+  type EventRule,
+  type PersonFacts,
+} from './conditions.js';
+import { deliveryIdFor } from './delivery-id.js';
+import { fillTemplate } from './template.js';
+
+/**
+ * Which live messages one person may see now (DESIGN §5). The order of the checks is the order
+ * debug mode reports: audience → suppression → schedule → page → trigger → frequency.
+ *
+ * Cost: the live list and everything derived from it (compiled regexes, UTC instants, the list
+ * of events rules) are cached per project until a message changes; per request the store runs
+ * one indexed query per concern (person, suppression, event counts, deliveries), never one per
+ * message.
+ */
+
+export interface EligibilityQuery {
+  userId: string | null;
+  anonymousId: string | null;
+  url: string | null;
+  /** Set when the App asks right after this track call: only messages it triggers. */
+  event: string | null;
+  debug: boolean;
+}
+
+interface Compiled {
+  message: Message;
+  page: CompiledPage;
+  startsAt: number | null;
+  endsAt: number | null;
+  /** Where this message's events rules sit in the project-wide list. */
+  ruleSlots: number[];
+}
+
+interface CompiledProject {
+  messages: Compiled[];
+  /** Distinct (event, withinDays) pairs across all live audiences. */
+  rules: { event: string; withinDays: number | undefined }[];
+}
+
+const compiledByList = new WeakMap<readonly Message[], CompiledProject>();
+
+function compile(live: readonly Message[]): CompiledProject {
+  let compiled = compiledByList.get(live);
+  if (compiled) return compiled;
+  const rules: CompiledProject['rules'] = [];
+  const slotOf = (event: string, withinDays: number | undefined): number => {
+    let slot = rules.findIndex((rule) => rule.event === event && rule.withinDays === withinDays);
+    if (slot < 0) slot = rules.push({ event, withinDays }) - 1;
+    return slot;
+  };
+  compiled = {
+    messages: live.map((message) => {
+      const schedule = message.conditions.schedule;
+      return {
+        message,
+        page: compilePage(message.conditions.page.rules),
+        startsAt: schedule?.startsAt ? Date.parse(schedule.startsAt) : null,
+        endsAt: schedule?.endsAt ? Date.parse(schedule.endsAt) : null,
+        ruleSlots: (message.conditions.audience.events ?? []).map((rule) => slotOf(rule.event, rule.withinDays)),
+      };
+    }),
+    rules,
+  };
+  compiledByList.set(live, compiled);
+  return compiled;
+}
+
+export async function eligibleMessages(store: MessageStore, projectId: string, query: EligibilityQuery, now: number): Promise<MessagesResponse> {
+  const live = await store.live(projectId);
+  const { messages, rules } = compile(live);
+  if (messages.length === 0) return query.debug ? { messages: [], debug: { personId: null, excluded: [] } } : { messages: [] };
+
+  const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
+  const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, eventRules });
+
+  // Someone never seen is a visitor with no history; a user id means a user even before the
+  // identify call that says so has been stored.
+  const known = facts.person;
+  const person: PersonFacts = {
+    kind: query.userId ? 'user' : (known?.kind ?? 'visitor'),
+    traits: known?.traits ?? {},
+    email: known?.email ?? null,
+    userId: known?.userId ?? query.userId,
+  };
+  const personKey = facts.person?.id ?? (query.anonymousId ? `anon:${query.anonymousId}` : `user:${query.userId}`);
+  const url = query.url ? parsePageUrl(query.url) : null;
+
+  const eligible: EligibleMessage[] = [];
+  const excluded: ExcludedMessage[] = [];
+  for (const item of messages) {
+    const { message } = item;
+    const stats = facts.deliveries.get(message.id) ?? NO_DELIVERIES;
+    const conditions = message.conditions;
+    const failure: [ExclusionStage, string | null][] = [
+      ['audience', audienceFailure(conditions.audience, person, (i) => facts.eventCounts[item.ruleSlots[i]!] ?? 0)],
+      ['suppression', facts.suppressed ? 'the person is on the suppression list' : null],
+      ['schedule', scheduleFailure(item.startsAt, item.endsAt, now)],
+      ['page', pageFailure(item.page, url)],
+      ['trigger', triggerFailure(conditions.trigger, query.event)],
+      ['frequency', frequencyFailure(conditions.frequency, stats, now)],
+    ];
+    const first = failure.find(([, reason]) => reason !== null);
+    if (first) {
+      if (query.debug) excluded.push({ id: message.id, name: message.name, stage: first[0], reason: first[1]! });
+      continue;
+    }
+    const content = fillContent(message, person);
+    if (!content) {
+      if (query.debug) excluded.push({ id: message.id, name: message.name, stage: 'content', reason: 'the button URL is not http(s) once filled in' });
+      continue;
+    }
+    eligible.push({
+      id: message.id,
+      deliveryId: deliveryIdFor(projectId, message.id, personKey, stats.deliveries),
+      kind: message.kind,
+      priority: message.priority,
+      content,
+      appearance: message.appearance,
+      trigger: conditions.trigger,
+    } as EligibleMessage);
+  }
+  return query.debug ? { messages: eligible, debug: { personId: facts.person?.id ?? null, excluded } } : { messages: eligible };
+}
+
+/** Fills `{{trait}}` in every text field; null when a cta URL would stop being http(s). */
+function fillContent(message: Message, person: PersonFacts): EligibleMessage['content'] | null {
+  const filled: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(message.content)) {
+    if (typeof value !== 'string') filled[field] = value;
+    else if (field === 'url') filled[field] = fillTemplate(value, person, encodeURIComponent);
+    else filled[field] = fillTemplate(value, person);
+  }
+  if (typeof filled.url === 'string') {
+    try {
+      const protocol = new URL(filled.url).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') return null;
+    } catch {
+      return null;
+    }
+  }
+  return filled as unknown as EligibleMessage['content'];
+}

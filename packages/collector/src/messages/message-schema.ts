@@ -1,0 +1,292 @@
+import type {
+  Message,
+  MessageAppearance,
+  MessageContent,
+  MessageKind,
+  MessageStatus,
+  StoredSchedule,
+} from '@hark/protocol';
+import { z } from 'zod';
+import { add, collect, type FieldErrors } from './field-errors.js';
+import { isTimeZone, localTimeToUtc } from './conditions.js';
+import { templateProblem } from './template.js';
+
+/**
+ * What `POST /api/v1/messages` accepts, and the checks no type can express (regexes that
+ * compile, schedules that end after they start, URLs that are http(s)). Every problem is
+ * reported against its field, all at once, so an author fixes a message in one round trip.
+ */
+
+export const MESSAGE_KINDS = ['notification', 'input', 'survey', 'cta'] as const satisfies readonly MessageKind[];
+export const MESSAGE_STATUSES = ['draft', 'live', 'paused', 'archived'] as const satisfies readonly MessageStatus[];
+const CONTACT_KINDS = ['visitor', 'lead', 'user'] as const;
+const OPERATORS = ['equals', 'contains', 'exists', 'gt', 'lt'] as const;
+
+/** A message as the store keeps it: validated, defaults filled, schedule resolved to UTC. */
+export type MessageRecord = Omit<Message, 'id' | 'createdAt' | 'updatedAt'>;
+
+const MAX_REGEX = 500;
+const text = (max: number) => z.string().max(max);
+const label = text(60);
+const key = z.string().min(1).max(200);
+const scalar = z.union([z.string().max(1000), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
+const positive = (max: number) => z.number().positive().max(max);
+const count = (max: number) => z.number().int().min(1).max(max);
+
+const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const color = z.string().regex(COLOR, { error: 'must be a colour like #1a2b3c or #abc' });
+
+const traitCondition = z.strictObject({ trait: key, op: z.enum(OPERATORS), value: scalar.optional() });
+const propertyCondition = z.strictObject({ property: key, op: z.enum(OPERATORS), value: scalar.optional() });
+
+const schema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(MESSAGE_KINDS),
+  status: z.enum(MESSAGE_STATUSES).default('draft'),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  content: z.record(z.string(), z.unknown()),
+  appearance: z
+    .strictObject({
+      size: z.enum(['small', 'medium', 'large']).default('medium'),
+      position: z.enum(['top', 'bottom', 'top_left', 'top_right', 'bottom_left', 'bottom_right', 'center']).default('bottom_right'),
+      colors: z
+        .strictObject({
+          background: color.default('#ffffff'),
+          text: color.default('#1f2937'),
+          button: color.default('#2563eb'),
+          buttonText: color.default('#ffffff'),
+        })
+        .default({ background: '#ffffff', text: '#1f2937', button: '#2563eb', buttonText: '#ffffff' }),
+      dismissible: z.boolean().default(true),
+    })
+    .default({
+      size: 'medium',
+      position: 'bottom_right',
+      colors: { background: '#ffffff', text: '#1f2937', button: '#2563eb', buttonText: '#ffffff' },
+      dismissible: true,
+    }),
+  conditions: z
+    .strictObject({
+      audience: z
+        .strictObject({
+          kinds: z.array(z.enum(CONTACT_KINDS)).max(3).optional(),
+          traits: z.array(traitCondition).max(20).optional(),
+          events: z
+            .array(z.strictObject({ event: key, atLeast: count(1_000_000), withinDays: positive(3650).optional() }))
+            .max(10)
+            .optional(),
+        })
+        .default({}),
+      page: z
+        .strictObject({
+          rules: z
+            .array(
+              z.strictObject({
+                mode: z.enum(['include', 'exclude']),
+                match: z.enum(['equals', 'contains', 'starts_with', 'glob', 'regex']),
+                value: z.string().min(1).max(2000),
+              }),
+            )
+            .max(50),
+        })
+        .default({ rules: [] }),
+      trigger: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('page_view') }),
+          z.strictObject({ type: z.literal('delay'), seconds: z.number().int().min(0).max(3600) }),
+          z.strictObject({ type: z.literal('event'), event: key, where: z.array(propertyCondition).max(20).default([]) }),
+        ])
+        .default({ type: 'page_view' }),
+      schedule: z
+        .strictObject({ start: z.string().max(40).optional(), end: z.string().max(40).optional(), timeZone: z.string().min(1).max(100) })
+        .nullable()
+        .default(null),
+      frequency: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('once') }),
+          z.strictObject({ type: z.literal('until_answered'), everyDays: positive(3650).optional(), maxTimes: count(1000).optional() }),
+          z.strictObject({ type: z.literal('every_n_days'), days: positive(3650), maxTimes: count(1000).optional() }),
+          z.strictObject({ type: z.literal('at_most'), times: count(1000) }),
+        ])
+        .default({ type: 'once' }),
+    })
+    .default({
+      audience: {},
+      page: { rules: [] },
+      trigger: { type: 'page_view' },
+      schedule: null,
+      frequency: { type: 'once' },
+    }),
+});
+
+const base = { title: text(200).default(''), body: text(2000).default('') };
+const CONTENT = {
+  notification: z.strictObject(base),
+  input: z.strictObject({
+    ...base,
+    inputType: z.enum(['text', 'email']).default('text'),
+    placeholder: text(120).default(''),
+    submitLabel: label.min(1).default('Send'),
+    maxLength: z.number().int().min(1).max(2000).default(500),
+  }),
+  survey: z.strictObject({
+    ...base,
+    lowLabel: label.default('Not likely'),
+    highLabel: label.default('Very likely'),
+    followUp: text(200).default(''),
+    followUpPlaceholder: text(120).default(''),
+    submitLabel: label.min(1).default('Send'),
+  }),
+  cta: z.strictObject({
+    ...base,
+    buttonLabel: label.min(1).default('Learn more'),
+    url: z.string().min(1).max(2000),
+    newTab: z.boolean().default(false),
+  }),
+} satisfies Record<MessageKind, z.ZodType>;
+
+export type ValidationResult = { ok: true; message: MessageRecord } | { ok: false; fields: FieldErrors };
+
+/** Validates a full message definition (a POST body, or a PATCH merged onto the stored one). */
+export function validateMessage(input: unknown): ValidationResult {
+  const fields: FieldErrors = {};
+  const parsed = collect(schema, input, '', fields);
+  const kind = isObject(input) && MESSAGE_KINDS.includes(input.kind as MessageKind) ? (input.kind as MessageKind) : null;
+  const rawContent = isObject(input) ? input.content : undefined;
+  const content = kind && isObject(rawContent) ? collect(CONTENT[kind], rawContent, 'content', fields) : undefined;
+
+  if (content) checkContent(kind!, content as MessageContent, fields);
+  let schedule: StoredSchedule | null = null;
+  if (parsed) {
+    checkRegexes(parsed.conditions, fields);
+    schedule = checkSchedule(parsed.conditions.schedule, fields);
+    checkEventConditions(parsed.conditions, fields);
+  }
+  if (!parsed || !content || Object.keys(fields).length) return { ok: false, fields };
+
+  return {
+    ok: true,
+    message: {
+      name: parsed.name,
+      kind: parsed.kind,
+      status: parsed.status,
+      priority: parsed.priority,
+      content: content as MessageContent,
+      appearance: parsed.appearance as MessageAppearance,
+      conditions: { ...parsed.conditions, schedule } as MessageRecord['conditions'],
+    },
+  };
+}
+
+function checkContent(kind: MessageKind, content: MessageContent, fields: FieldErrors): void {
+  if (!content.title.trim() && !content.body.trim()) add(fields, 'content.title', 'give a title or a body');
+  for (const [field, value] of Object.entries(content)) {
+    if (typeof value !== 'string') continue;
+    const problem = templateProblem(value);
+    if (problem) add(fields, `content.${field}`, problem);
+  }
+  if (kind === 'cta' && 'url' in content) {
+    // Checked on the template as written: a trait filled in later is URL-encoded, so it cannot
+    // change the scheme or host chosen here.
+    if (!/^https?:\/\/[^\s/?#{}]+/i.test(content.url)) add(fields, 'content.url', 'must be an http:// or https:// URL with a host');
+  }
+}
+
+function checkRegexes(conditions: { page: { rules: { match: string; value: string }[] } }, fields: FieldErrors): void {
+  conditions.page.rules.forEach((rule, i) => {
+    if (rule.match !== 'regex') return;
+    const path = `conditions.page.rules.${i}.value`;
+    if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
+    try {
+      new RegExp(rule.value);
+    } catch {
+      add(fields, path, 'must be a valid regular expression');
+    }
+  });
+}
+
+function checkSchedule(schedule: { start?: string; end?: string; timeZone: string } | null, fields: FieldErrors): StoredSchedule | null {
+  if (!schedule) return null;
+  if (!isTimeZone(schedule.timeZone)) {
+    add(fields, 'conditions.schedule.timeZone', 'must be an IANA time zone such as Europe/Paris or UTC');
+    return null;
+  }
+  if (schedule.start === undefined && schedule.end === undefined) {
+    add(fields, 'conditions.schedule.start', 'give a start, an end or both (or no schedule at all)');
+    return null;
+  }
+  const resolve = (field: 'start' | 'end'): number | null => {
+    const value = schedule[field];
+    if (value === undefined) return null;
+    const ms = localTimeToUtc(value, schedule.timeZone);
+    if (ms === null) add(fields, `conditions.schedule.${field}`, 'must be a date and time like 2026-12-01T09:00 (local to timeZone) or 2026-12-01T08:00:00Z');
+    return ms;
+  };
+  const startsAt = resolve('start');
+  const endsAt = resolve('end');
+  if (startsAt !== null && endsAt !== null && endsAt <= startsAt) add(fields, 'conditions.schedule.end', 'must be after start');
+  return {
+    ...schedule,
+    startsAt: startsAt === null ? null : new Date(startsAt).toISOString(),
+    endsAt: endsAt === null ? null : new Date(endsAt).toISOString(),
+  };
+}
+
+type ParsedConditions = z.output<typeof schema>['conditions'];
+
+/** `exists` takes no value; `gt`/`lt` need a number; `equals`/`contains` need a value. */
+function checkEventConditions(conditions: ParsedConditions, fields: FieldErrors): void {
+  const check = (list: { op: string; value?: unknown }[] | undefined, prefix: string) =>
+    list?.forEach((condition, i) => {
+      const path = `${prefix}.${i}.value`;
+      if (condition.op === 'exists') {
+        if (condition.value !== undefined) add(fields, path, 'must be left out for exists');
+      } else if (condition.value === undefined) {
+        add(fields, path, `is required for ${condition.op}`);
+      } else if ((condition.op === 'gt' || condition.op === 'lt') && typeof condition.value !== 'number') {
+        add(fields, path, `must be a number for ${condition.op}`);
+      }
+    });
+  check(conditions.audience.traits, 'conditions.audience.traits');
+  if (conditions.trigger.type === 'event') check(conditions.trigger.where, 'conditions.trigger.where');
+}
+
+/**
+ * JSON merge patch (RFC 7396): objects merge key by key, `null` removes a key, anything else
+ * (arrays included) replaces. The result is validated as a whole message.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete result[k];
+    else result[k] = mergePatch(result[k], v);
+  }
+  return result;
+}
+
+/** The stored message as a definition again, so a PATCH can be merged onto it. */
+export function toDefinition(message: MessageRecord): Record<string, unknown> {
+  const { schedule, ...conditions } = message.conditions;
+  const definition: Record<string, unknown> = {
+    name: message.name,
+    kind: message.kind,
+    status: message.status,
+    priority: message.priority,
+    content: message.content,
+    appearance: message.appearance,
+    conditions: schedule
+      ? {
+          ...conditions,
+          schedule: {
+            timeZone: schedule.timeZone,
+            ...(schedule.start !== undefined ? { start: schedule.start } : {}),
+            ...(schedule.end !== undefined ? { end: schedule.end } : {}),
+          },
+        }
+      : conditions,
+  };
+  return definition;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
