@@ -3,10 +3,14 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireSecretKey, type AuthVariables } from './http/auth.js';
+import { clientAddress } from './http/client-address.js';
+import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
+import { privacyRoutes } from './routes/privacy-routes.js';
+import { projectRoutes } from './routes/project-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -17,6 +21,10 @@ export interface AppOptions {
   static?: StaticOptions;
   /** Where unexpected errors are reported; defaults to console.error. */
   logError?: (error: unknown) => void;
+  /** Request rate limits; each one left out is not applied (tests, benchmarks). */
+  rateLimits?: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
+  /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -32,15 +40,34 @@ export function createApp(options: AppOptions): Hono {
   const clock = options.clock ?? systemClock;
   const logError = options.logError ?? ((error: unknown) => console.error('[hark]', error));
   const app = new Hono();
+  const limits = options.rateLimits ?? {};
+  const perClient = limits.perClient && createRateLimiter(limits.perClient, clock);
+  const perWriteKey = limits.perWriteKey && createRateLimiter(limits.perWriteKey, clock);
+  const adminLimit = limits.admin && createRateLimiter(limits.admin, clock);
+
+  if (perClient) {
+    app.use('/v1/*', async (c, next) => {
+      if (c.req.method !== 'OPTIONS') perClient.take(clientAddress(c, options.trustProxy ?? false), 'address');
+      await next();
+    });
+  }
 
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
-  app.route('/v1', ingestRoutes({ store, clock }));
+  app.route('/v1', ingestRoutes({ store, clock, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
+  if (adminLimit) {
+    admin.use('*', async (c, next) => {
+      adminLimit.take(clientAddress(c, options.trustProxy ?? false), 'address');
+      await next();
+    });
+  }
   admin.use('*', requireSecretKey(store));
   admin.route('/', peopleRoutes({ store }));
   admin.route('/', messageRoutes({ store, clock }));
+  admin.route('/', projectRoutes({ store, clock }));
+  admin.route('/', privacyRoutes({ store }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { RateLimit } from './http/rate-limit.js';
 
 export interface Config {
   port: number;
@@ -9,6 +10,16 @@ export interface Config {
   secretKey?: string;
   sdkDir: string;
   demoDir: string;
+  rateLimits: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
+  trustProxy: boolean;
+}
+
+/** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
+function readRate(value: string | undefined, fallback: number, name: string): RateLimit | undefined {
+  if (value?.toLowerCase() === 'off') return undefined;
+  const perSecond = value === undefined ? fallback : Number(value);
+  if (!Number.isFinite(perSecond) || perSecond <= 0) throw new Error(`${name} must be a positive number of requests per second, or "off".`);
+  return { perSecond, burst: Math.ceil(perSecond * 4) };
 }
 
 /** Reads the environment once, at start. Everything else receives its settings from here. */
@@ -24,6 +35,15 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     synchronous,
     ...(env.HARK_WRITE_KEY ? { writeKey: env.HARK_WRITE_KEY } : {}),
     ...(env.HARK_SECRET_KEY ? { secretKey: env.HARK_SECRET_KEY } : {}),
+    rateLimits:
+      env.HARK_RATE_LIMIT?.toLowerCase() === 'off'
+        ? {}
+        : {
+            perClient: readRate(env.HARK_RATE_CLIENT, 50, 'HARK_RATE_CLIENT'),
+            perWriteKey: readRate(env.HARK_RATE_KEY, 5000, 'HARK_RATE_KEY'),
+            admin: readRate(env.HARK_RATE_ADMIN, 20, 'HARK_RATE_ADMIN'),
+          },
+    trustProxy: env.HARK_TRUST_PROXY === '1' || env.HARK_TRUST_PROXY === 'true',
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
   };

@@ -11,7 +11,12 @@ const config = readConfig(process.env, root);
 const store = openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
 
-const app = createApp({ store, static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey } });
+const app = createApp({
+  store,
+  static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey },
+  rateLimits: config.rateLimits,
+  trustProxy: config.trustProxy,
+});
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
   console.log(

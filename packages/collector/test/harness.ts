@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { createApp } from '../src/app.js';
+import { createApp, type AppOptions } from '../src/app.js';
 import type { Clock } from '../src/clock.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
@@ -29,13 +29,13 @@ export interface TestCollector {
 }
 
 /** A collector on a real SQLite file in a temp folder, answered through `app.request()`. */
-export async function startCollector(options: { dir?: string } = {}): Promise<TestCollector> {
+export async function startCollector(options: { dir?: string; app?: Partial<AppOptions> } = {}): Promise<TestCollector> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hark-test-'));
   const dbPath = join(dir, 'hark.db');
-  const store = openSqliteStore({ path: dbPath });
-  const { project } = await store.ensureDefaultProject({});
   const clock = manualClock();
-  const app = createApp({ store, clock, logError: () => undefined });
+  const store = openSqliteStore({ path: dbPath, clock });
+  const { project } = await store.ensureDefaultProject({});
+  const app = createApp({ store, clock, logError: () => undefined, ...(options.app ?? {}) });
   const basic = `Basic ${Buffer.from(`${project.writeKey}:`).toString('base64')}`;
   return {
     app,

@@ -31,6 +31,34 @@ export async function projectForWriteKey(store: Store, writeKey: string | null):
 }
 
 /**
+ * Who may send these events. The write key is the usual sender; a server may send with the
+ * secret key instead, and its identifies count as verified. A secret key from a browser page
+ * (the request has an Origin header) is refused: it has leaked.
+ */
+export async function senderForKey(store: Store, key: string | null, origin: string | undefined): Promise<{ project: Project; trusted: boolean }> {
+  if (!key) throw new ApiError(401, 'missing_write_key', 'Send the write key as HTTP Basic user, or as writeKey in the body or query.');
+  const project = await store.findProjectByWriteKey(key);
+  if (project) {
+    checkOrigin(project, origin);
+    return { project, trusted: false };
+  }
+  const trustedProject = await store.findProjectBySecretKey(key);
+  if (trustedProject) {
+    if (origin) throw new ApiError(403, 'browser_origin', 'A browser sent the secret key; it belongs on servers only. Rotate it now.');
+    return { project: trustedProject, trusted: true };
+  }
+  throw new ApiError(401, 'invalid_write_key', 'The write key is not one this collector knows.');
+}
+
+/** With allowed origins set, browser calls from anywhere else are refused. Servers send no Origin. */
+export function checkOrigin(project: Project, origin: string | undefined): void {
+  const allowed = project.settings.allowedOrigins;
+  if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+    throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not in this project's allowed origins.`);
+  }
+}
+
+/**
  * Admin API guard: `Authorization: Bearer <secret key>`. Refuses any request that comes from a
  * browser page (it carries an Origin header): a secret key in a page is a leaked secret key.
  */

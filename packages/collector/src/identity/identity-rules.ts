@@ -5,6 +5,8 @@ export interface KnownPerson {
   id: string;
   kind: PersonKind;
   userId: string | null;
+  /** Identified at least once with a valid userHash (or by a server with the secret key). */
+  verified: boolean;
 }
 
 /**
@@ -13,7 +15,9 @@ export interface KnownPerson {
  *
  * - anonymous id unknown → attach it to the user (creating the user if needed);
  * - anonymous person not yet identified → the user absorbs it (or it becomes the user);
- * - anonymous person identified as another user → link nothing, keep both apart, warn.
+ * - anonymous person identified as another user → link nothing, keep both apart, warn;
+ * - the user is verified but this event is not → it may not touch the user at all: the event
+ *   stays with the anonymous visitor who sent it (DESIGN §4, identity verification).
  */
 export type LinkDecision =
   | { action: 'create-user'; attachAnonymous: boolean }
@@ -21,9 +25,19 @@ export type LinkDecision =
   | { action: 'promote-anonymous'; personId: string }
   | { action: 'merge'; fromPersonId: string; intoPersonId: string }
   | { action: 'same-person'; personId: string }
-  | { action: 'conflict'; userPersonId: string | null; anonymousPersonId: string; otherUserId: string };
+  | { action: 'conflict'; userPersonId: string | null; anonymousPersonId: string; otherUserId: string }
+  | { action: 'unverified'; anonymousPersonId: string | null };
 
-export function decideLink(userPerson: KnownPerson | null, anonymousPerson: KnownPerson | null, userId: string): LinkDecision {
+export function decideLink(
+  userPerson: KnownPerson | null,
+  anonymousPerson: KnownPerson | null,
+  userId: string,
+  eventVerified: boolean,
+): LinkDecision {
+  // A cookie already linked to the user by a verified identify is the user's own browser.
+  if (userPerson?.verified && !eventVerified && anonymousPerson?.id !== userPerson.id) {
+    return { action: 'unverified', anonymousPersonId: anonymousPerson?.id ?? null };
+  }
   if (!anonymousPerson) {
     return userPerson
       ? { action: 'attach-anonymous', userPersonId: userPerson.id }

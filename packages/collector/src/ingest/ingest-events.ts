@@ -1,13 +1,23 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
+import { isValidUserHash } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
-import type { NormalizedEvent } from '../store/types.js';
+import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
+
+/** Who sent the request: `trusted` when it came from a server with the secret key. */
+export interface Sender {
+  project: Project;
+  trusted: boolean;
+}
 
 /**
  * Validates every event on its own, stores the valid ones in one call, and answers for each:
  * a rejected event never makes the others in its batch fail.
  */
-export async function ingestEvents(store: Store, projectId: string, rawEvents: unknown[], facts: RequestFacts): Promise<BatchResponse> {
+export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts): Promise<BatchResponse> {
+  const { project } = sender;
+  const verification = project.settings.identityVerification;
+  const secrets = [project.settings.verificationSecret, ...project.graceVerificationSecrets];
   const rejected: RejectedEvent[] = [];
   const valid: NormalizedEvent[] = [];
   const validIndex: number[] = [];
@@ -15,7 +25,19 @@ export async function ingestEvents(store: Store, projectId: string, rawEvents: u
   rawEvents.forEach((raw, index) => {
     const result = normalizeEvent(raw, facts);
     if (result.ok) {
-      valid.push(result.event);
+      const { event, userHash } = result;
+      event.verified =
+        sender.trusted || (verification !== 'off' && event.userId !== null && userHash !== null && isValidUserHash(secrets, event.userId, userHash));
+      if (verification === 'enforce' && event.type === 'identify' && event.userId !== null && !event.verified) {
+        rejected.push({
+          index,
+          messageId: event.messageId,
+          code: 'verification_required',
+          message: userHash ? 'userHash does not match userId; compute HMAC-SHA256(verification secret, userId) on your server.' : 'This project requires userHash on identify.',
+        });
+        return;
+      }
+      valid.push(event);
       validIndex.push(index);
     } else {
       rejected.push({ index, ...(result.messageId ? { messageId: result.messageId } : {}), code: result.code, message: result.message });
@@ -25,7 +47,7 @@ export async function ingestEvents(store: Store, projectId: string, rawEvents: u
   const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
-  const outcomes = valid.length ? await store.ingest(projectId, valid) : [];
+  const outcomes = valid.length ? await store.ingest(project.id, valid) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
     const messageId = valid[i]!.messageId;

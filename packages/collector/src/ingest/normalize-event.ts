@@ -17,8 +17,10 @@ export interface RequestFacts {
   userAgent: string | null;
 }
 
-export type Normalized = { ok: true; event: NormalizedEvent } | { ok: false; code: string; message: string; messageId?: string };
+export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | null } | { ok: false; code: string; message: string; messageId?: string };
 
+/** The last instant a Date can hold; a stored time past it could not be read back. */
+const MAX_TIME = 8.64e15;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const UTM_KEYS = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' } as const;
 
@@ -50,7 +52,10 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
   const sentAt = event.sentAt ?? facts.sentAt;
   const happenedAt = event.timestamp ?? event.originalTimestamp;
   // DESIGN §3: the sender's clock may be off; trust the interval it measured, not its wall time.
-  const timestamp = happenedAt === undefined ? facts.receivedAt : sentAt === null || sentAt === undefined ? happenedAt : happenedAt + (facts.receivedAt - sentAt);
+  const corrected = happenedAt === undefined ? facts.receivedAt : sentAt === null || sentAt === undefined ? happenedAt : happenedAt + (facts.receivedAt - sentAt);
+  // A sentAt no clock could show (the batch-level one is any number) would move the time off the
+  // calendar, and every read of this person would fail on it: keep the time as sent instead.
+  const timestamp = corrected >= 0 && corrected <= MAX_TIME ? corrected : (happenedAt ?? facts.receivedAt);
 
   const userAgent = typeof context.userAgent === 'string' ? context.userAgent : facts.userAgent;
   const normalized: NormalizedEvent = {
@@ -66,15 +71,22 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
     context,
     device: parseUserAgent(userAgent),
     email: findEmail(event.type, traits.value, properties.value, context),
+    verified: false,
     timestamp: Math.round(timestamp),
     sentAt: sentAt ?? null,
     receivedAt: facts.receivedAt,
   };
-  const size = Buffer.byteLength(JSON.stringify(raw));
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(raw));
+  } catch {
+    // Fields Hark drops unread (integrations, _metadata…) are not depth-checked; deep enough, they overflow the stack here.
+    return { ok: false, code: 'invalid_event', message: `The event is nested deeper than ${LIMITS.maxDepth} levels.`, messageId };
+  }
   if (size > LIMITS.maxEventBytes) {
     return { ok: false, code: 'event_too_large', message: `The event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}.`, messageId };
   }
-  return { ok: true, event: normalized };
+  return { ok: true, event: normalized, userHash: event.userHash ?? null };
 }
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -1,11 +1,13 @@
 import { LIMITS, type EventType } from '@hark/protocol';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
-import { projectForWriteKey, writeKeyFromRequest } from '../http/auth.js';
+import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
+import type { RateLimiter } from '../http/rate-limit.js';
 import { readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
+import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
 
 const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
@@ -17,13 +19,27 @@ const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
   alias: 'alias',
 };
 
+export interface IngestDeps {
+  store: Store;
+  clock: Clock;
+  /** Applied per write key once the request is authenticated. */
+  perKeyLimit?: RateLimiter;
+}
+
 /**
  * The public, Segment-compatible ingest API (DESIGN §3). Answers CORS for any origin without
  * credentials, so the App can POST `text/plain` from the customer's site with no pre-flight.
  */
-export function ingestRoutes(deps: { store: Store; clock: Clock }): Hono {
+export function ingestRoutes(deps: IngestDeps): Hono {
   const routes = new Hono();
   routes.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86400 }));
+
+  const sender = async (c: Context, bodyKey: unknown) => {
+    const key = writeKeyFromRequest(c) ?? (typeof bodyKey === 'string' ? bodyKey : null);
+    const found = await senderForKey(deps.store, key, c.req.header('origin'));
+    deps.perKeyLimit?.take(found.project.id, 'project');
+    return found;
+  };
 
   routes.post('/batch', async (c) => {
     const receivedAt = deps.clock.now();
@@ -32,14 +48,14 @@ export function ingestRoutes(deps: { store: Store; clock: Clock }): Hono {
       throw new ApiError(400, 'invalid_batch', 'The body must be an object with a "batch" array of events.');
     }
     const { batch, sentAt, context, writeKey } = body as { batch: unknown[]; sentAt?: unknown; context?: unknown; writeKey?: unknown };
-    const project = await projectForWriteKey(deps.store, writeKeyFromRequest(c) ?? (typeof writeKey === 'string' ? writeKey : null));
+    const from = await sender(c, writeKey);
     if (batch.length > LIMITS.maxBatchEvents) {
       throw new ApiError(413, 'batch_too_large', `A batch holds at most ${LIMITS.maxBatchEvents} events; this one has ${batch.length}.`);
     }
-    const result = await ingestEvents(deps.store, project.id, batch, {
+    const result = await ingestEvents(deps.store, from, batch, {
       receivedAt,
       sentAt: parseTime(sentAt),
-      context: isObject(context) ? context : null,
+      context: batchContext(context),
       userAgent: c.req.header('user-agent') ?? null,
     });
     return c.json(result, 200);
@@ -50,9 +66,9 @@ export function ingestRoutes(deps: { store: Store; clock: Clock }): Hono {
       const receivedAt = deps.clock.now();
       const body = await readJsonBody(c.req.raw, LIMITS.maxEventBytes * 2);
       if (!isObject(body)) throw new ApiError(400, 'invalid_event', 'The body must be one event as a JSON object.');
-      const project = await projectForWriteKey(deps.store, writeKeyFromRequest(c) ?? (typeof body.writeKey === 'string' ? body.writeKey : null));
-      const { writeKey: _key, ...event } = body;
-      const result = await ingestEvents(deps.store, project.id, [{ ...event, type }], {
+      const { writeKey, ...event } = body;
+      const from = await sender(c, writeKey);
+      const result = await ingestEvents(deps.store, from, [{ ...event, type }], {
         receivedAt,
         sentAt: null,
         context: null,
@@ -67,6 +83,22 @@ export function ingestRoutes(deps: { store: Store; clock: Clock }): Hono {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The batch-level context is copied into every event of the batch, so it has an event's caps:
+ * depth, keys and string lengths checked, and at most one event's size (500 copies of a 400 KB
+ * context would turn one request into 200 MB of rows).
+ */
+function batchContext(value: unknown): Record<string, unknown> | null {
+  if (!isObject(value)) return null;
+  const checked = checkJsonTree(value, 'context');
+  if (!checked.ok) throw new ApiError(400, 'invalid_batch', checked.message);
+  const size = Buffer.byteLength(JSON.stringify(checked.value));
+  if (size > LIMITS.maxEventBytes) {
+    throw new ApiError(413, 'payload_too_large', `The batch context is ${size} bytes; like an event, it may be at most ${LIMITS.maxEventBytes}.`);
+  }
+  return checked.value;
+}
 
 function parseTime(value: unknown): number | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;

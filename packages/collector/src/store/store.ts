@@ -9,7 +9,13 @@ import type {
   PersonDetail,
   PersonLookup,
   PersonSummary,
+  ErasedIdentity,
+  ErasureReport,
+  IdentityType,
+  KeyKind,
+  PersonExport,
   Project,
+  ProjectSettings,
 } from './types.js';
 
 import type { MessageStore } from './message-store.js';
@@ -23,8 +29,12 @@ import type { MessageStore } from './message-store.js';
 export interface Store {
   /** Creates the default project on first start, with the given keys or new ones. */
   ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
+  /** Also honours a rotated key until its grace period ends. */
   findProjectByWriteKey(writeKey: string): Promise<Project | null>;
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
+  updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
+  /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
+  rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
   /**
    * Stores events in order, in one transaction: dedupes by messageId, resolves each event to a
@@ -39,6 +49,17 @@ export interface Store {
   lookupPerson(projectId: string, lookup: PersonLookup): Promise<PersonDetail | null>;
   listActivity(projectId: string, personId: string, query: PageQuery): Promise<Page<ActivityItem>>;
   getCompany(projectId: string, companyId: string): Promise<CompanyDetail | null>;
+
+  /** Everything held about a person (traits, identities, events, deliveries, merges). */
+  exportPerson(projectId: string, personId: string): Promise<PersonExport | null>;
+  /**
+   * Purges a person with their events and answers, and keeps their identifiers as erased so a
+   * late event is refused instead of re-creating them.
+   */
+  erasePerson(projectId: string, personId: string): Promise<ErasureReport | null>;
+  listErasedIdentities(projectId: string, query: PageQuery): Promise<Page<ErasedIdentity>>;
+  /** Lets events for this identifier in again. False when it was not erased. */
+  liftErasure(projectId: string, type: IdentityType, value: string): Promise<boolean>;
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;

@@ -7,7 +7,27 @@ export interface Project {
   writeKey: string;
   secretKey: string;
   createdAt: number;
+  settings: ProjectSettings;
+  /** Rotated verification secrets still honoured until their grace period ends. */
+  graceVerificationSecrets: string[];
 }
+
+/**
+ * off: userHash is ignored. verify: a valid userHash marks the person verified, and a verified
+ * person can no longer be reached by an identify without one. enforce: an identify without a
+ * valid userHash is refused.
+ */
+export type IdentityVerification = 'off' | 'verify' | 'enforce';
+
+export interface ProjectSettings {
+  identityVerification: IdentityVerification;
+  /** HMAC-SHA256 key for userHash; distinct from the secret key so it can live in the host's back end alone. */
+  verificationSecret: string;
+  /** When not empty, browser calls (with an Origin header) from other origins are refused. */
+  allowedOrigins: string[];
+}
+
+export type KeyKind = 'write' | 'secret' | 'verification';
 
 export type PersonKind = 'visitor' | 'lead' | 'user';
 export type IdentityType = 'anonymous' | 'user' | 'email';
@@ -30,6 +50,8 @@ export interface NormalizedEvent {
   context: EventContext;
   /** A valid email found in traits (identify) or properties (track), used to make leads. */
   email: string | null;
+  /** True when the request used the secret key or the identify carried a valid userHash. */
+  verified: boolean;
   device: Device;
   timestamp: number;
   sentAt: number | null;
@@ -123,3 +145,26 @@ export interface PageQuery {
 export type PersonLookup = { userId: string } | { anonymousId: string } | { email: string };
 
 export type { Page };
+
+/** Everything held about one person, for a privacy request. */
+export interface PersonExport {
+  exportedAt: string;
+  person: PersonDetail;
+  events: ActivityItem[];
+  deliveries: Record<string, unknown>[];
+  merges: Record<string, unknown>[];
+}
+
+export interface ErasureReport {
+  personId: string;
+  events: number;
+  deliveries: number;
+  /** The identifiers kept so a late event does not re-create the person. */
+  erasedIdentities: { type: IdentityType; value: string }[];
+}
+
+export interface ErasedIdentity {
+  type: IdentityType;
+  value: string;
+  erasedAt: string;
+}

@@ -164,6 +164,35 @@ export const MIGRATIONS: readonly string[] = [
   -- by name; partial so page views and identifies pay nothing for it.
   CREATE INDEX events_track_by_person ON events(person_id, name, timestamp) WHERE type = 'track';
   `,
+  // 4: trust — verified people, retired keys still honoured for a grace period, erased identities.
+  `
+  ALTER TABLE people ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+
+  -- A rotated key keeps working until expires_at. Looked up by the SHA-256 of the key; the key
+  -- itself is kept only for verification secrets, which must compute HMACs.
+  CREATE TABLE retired_keys (
+    key_hash TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('write', 'secret', 'verification')),
+    secret TEXT,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX retired_keys_by_project ON retired_keys(project_id, kind, expires_at);
+
+  -- Identifiers of people deleted on request, so a late event does not bring them back.
+  CREATE TABLE erased_identities (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('anonymous', 'user', 'email')),
+    value TEXT NOT NULL,
+    erased_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  ) WITHOUT ROWID;
+
+  UPDATE projects SET settings = json_set(settings,
+    '$.identityVerification', coalesce(json_extract(settings, '$.identityVerification'), 'off'),
+    '$.verificationSecret', 'hk_v_' || lower(hex(randomblob(24))),
+    '$.allowedOrigins', json('[]'));
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -11,6 +11,7 @@ export interface PersonRow {
   traits_at: number;
   created_at: number;
   last_seen_at: number;
+  verified?: number;
 }
 
 export interface EventRow {

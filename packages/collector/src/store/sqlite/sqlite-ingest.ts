@@ -16,6 +16,8 @@ export class SqliteIngest {
   private readonly statements;
   /** Latest timestamp seen per person in the current batch; written once at the end. */
   private lastSeen = new Map<string, number>();
+  /** False while no identity was ever erased, so ingest skips those lookups entirely. */
+  private erasuresExist: boolean;
 
   constructor(
     private readonly db: Database,
@@ -29,10 +31,13 @@ export class SqliteIngest {
         properties, traits, context, device, timestamp, sent_at, received_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       findIdentity: s('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
+      isErased: s('SELECT 1 FROM erased_identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
+      anyErased: s('SELECT EXISTS (SELECT 1 FROM erased_identities)').pluck(),
+      markVerified: s('UPDATE people SET verified = 1 WHERE id = ? AND verified = 0'),
       insertIdentity: s(`INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (project_id, type, value) DO NOTHING`),
       moveIdentities: s('UPDATE identities SET person_id = ? WHERE person_id = ?'),
-      getPerson: s('SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at FROM people WHERE id = ?'),
+      getPerson: s('SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = ?'),
       insertPerson: s(`INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
         VALUES (?, ?, ?, ?, ?, '{}', 0, ?, ?)`),
       updatePersonIdentity: s('UPDATE people SET kind = ?, user_id = ?, email = ? WHERE id = ?'),
@@ -53,6 +58,12 @@ export class SqliteIngest {
         SELECT project_id, company_id, ?, created_at FROM company_members WHERE person_id = ? ON CONFLICT DO NOTHING`),
       dropMembers: s('DELETE FROM company_members WHERE person_id = ?'),
     };
+    this.erasuresExist = this.statements.anyErased.get() === 1;
+  }
+
+  /** Called after an erasure or a lift, so the next batch knows whether to check. */
+  noteErasures(): void {
+    this.erasuresExist = this.statements.anyErased.get() === 1;
   }
 
   /** Runs a whole batch in one transaction; a failure rolls all of it back (nothing half-written). */
@@ -68,9 +79,13 @@ export class SqliteIngest {
     const st = this.statements;
     if (st.eventExists.get(projectId, event.messageId)) return { status: 'duplicate' };
 
+    if (this.erasuresExist && this.isErased(projectId, event)) {
+      return { status: 'rejected', code: 'erased', message: 'This person was deleted on request; their identifiers are refused until an admin lifts the erasure.' };
+    }
     const resolved = this.resolvePerson(projectId, event);
     if ('rejected' in resolved) return { status: 'rejected', ...resolved.rejected };
     const personId = resolved.personId;
+    if (event.verified && event.userId !== null) st.markVerified.run(personId);
 
     if (event.type === 'identify') this.applyTraits(personId, event.traits, event.timestamp);
     if (event.email) this.applyEmail(projectId, personId, event.email, event.timestamp);
@@ -98,6 +113,16 @@ export class SqliteIngest {
     return resolved.warning ? { status: 'stored', personId, warning: resolved.warning } : { status: 'stored', personId };
   }
 
+  private isErased(projectId: string, event: NormalizedEvent): boolean {
+    const { isErased } = this.statements;
+    return Boolean(
+      (event.anonymousId && isErased.get(projectId, 'anonymous', event.anonymousId)) ||
+        (event.previousId && isErased.get(projectId, 'anonymous', event.previousId)) ||
+        (event.userId && isErased.get(projectId, 'user', event.userId)) ||
+        (event.email && isErased.get(projectId, 'email', event.email)),
+    );
+  }
+
   private resolvePerson(
     projectId: string,
     event: NormalizedEvent,
@@ -121,7 +146,13 @@ export class SqliteIngest {
       };
     }
     if (userId !== null && anonymousId !== null) return this.link(projectId, userId, anonymousId, event);
-    if (userId !== null) return { personId: this.findOrCreate(projectId, 'user', userId, event.timestamp) };
+    if (userId !== null) {
+      const personId = this.findOrCreate(projectId, 'user', userId, event.timestamp);
+      if (!event.verified && this.known(personId)?.verified) {
+        return { rejected: { code: 'unverified_identity', message: `userId "${userId}" is verified; send a valid userHash, or send from a server with the secret key.` } };
+      }
+      return { personId };
+    }
     return { personId: this.findOrCreate(projectId, 'anonymous', anonymousId!, event.timestamp) };
   }
 
@@ -149,14 +180,14 @@ export class SqliteIngest {
   private known(personId: string | undefined): KnownPerson | null {
     if (!personId) return null;
     const row = this.statements.getPerson.get(personId) as PersonRow | undefined;
-    return row ? { id: row.id, kind: row.kind, userId: row.user_id } : null;
+    return row ? { id: row.id, kind: row.kind, userId: row.user_id, verified: row.verified === 1 } : null;
   }
 
   private link(projectId: string, userId: string, anonymousId: string, event: NormalizedEvent): { personId: string; warning?: Warning } {
     const st = this.statements;
     const userPerson = this.known(st.findIdentity.get(projectId, 'user', userId) as string | undefined);
     const anonymousPerson = this.known(st.findIdentity.get(projectId, 'anonymous', anonymousId) as string | undefined);
-    const decision = decideLink(userPerson, anonymousPerson, userId);
+    const decision = decideLink(userPerson, anonymousPerson, userId, event.verified);
     const at = event.timestamp;
 
     switch (decision.action) {
@@ -176,6 +207,14 @@ export class SqliteIngest {
         return { personId: decision.intoPersonId };
       case 'same-person':
         return { personId: decision.personId };
+      case 'unverified':
+        return {
+          personId: decision.anonymousPersonId ?? this.createPerson(projectId, 'visitor', null, at, [['anonymous', anonymousId]]),
+          warning: {
+            code: 'unverified_identity',
+            message: `userId "${userId}" is verified and this event has no valid userHash; it was kept on the anonymous visitor and linked to nothing.`,
+          },
+        };
       case 'conflict': {
         const personId = decision.userPersonId ?? this.createPerson(projectId, 'user', userId, at, [['user', userId]]);
         st.insertMerge.run(projectId, 'refused', decision.anonymousPersonId, personId, anonymousId, userId, event.messageId,

@@ -1,7 +1,7 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../clock.js';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type {
@@ -21,6 +21,8 @@ import { migrate } from './migrations.js';
 import { iso, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteMessages } from './sqlite-messages.js';
+import { createSqlitePrivacy } from './sqlite-privacy.js';
+import { createSqliteProjects } from './sqlite-projects.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for throwaway tests. */
@@ -30,22 +32,11 @@ export interface SqliteStoreOptions {
    * loss; `normal` survives a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
-}
-
-interface ProjectRow {
-  id: string;
-  name: string;
-  write_key: string;
-  secret_key: string;
-  created_at: number;
+  /** Decides when rotated keys expire and when people are erased. */
+  clock?: Clock;
 }
 
 const PERSON_COLUMNS = 'id, kind, user_id, email, traits, traits_at, created_at, last_seen_at';
-
-/** Keys are random, prefixed so a leaked one is easy to recognise in logs and secret scanners. */
-export const newWriteKey = (): string => `hk_w_${randomBytes(18).toString('base64url')}`;
-export const newSecretKey = (): string => `hk_s_${randomBytes(24).toString('base64url')}`;
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
  * The embedded default store: one SQLite file in WAL mode, prepared statements, versioned
@@ -60,18 +51,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
+  const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
   const writer = new SqliteIngest(db, messages.recordInteraction);
-  const toProject = (row: ProjectRow | undefined): Project | null =>
-    row ? { id: row.id, name: row.name, writeKey: row.write_key, secretKey: row.secret_key, createdAt: row.created_at } : null;
+  const projects = createSqliteProjects(db, clock);
+  const privacy = createSqlitePrivacy(db, clock);
 
   const q = {
-    defaultProject: db.prepare('SELECT id, name, write_key, secret_key, created_at FROM projects WHERE is_default = 1'),
-    projectByWriteKey: db.prepare('SELECT id, name, write_key, secret_key, created_at FROM projects WHERE write_key = ?'),
-    projectBySecretHash: db.prepare('SELECT id, name, write_key, secret_key, created_at FROM projects WHERE secret_key_hash = ?'),
-    insertProject: db.prepare(`INSERT INTO projects (id, name, write_key, secret_key, secret_key_hash, is_default, created_at)
-      VALUES (?, ?, ?, ?, ?, 1, ?)`),
-    updateProjectKeys: db.prepare('UPDATE projects SET write_key = ?, secret_key = ?, secret_key_hash = ? WHERE id = ?'),
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
     alias: db.prepare('SELECT person_id FROM person_aliases WHERE project_id = ? AND alias_id = ?').pluck(),
     identityOwner: db.prepare('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
@@ -115,36 +101,23 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const store: Store = {
     async ensureDefaultProject(keys) {
-      const existing = toProject(q.defaultProject.get() as ProjectRow | undefined);
-      if (existing) {
-        // Keys given in the environment win over stored ones, so an operator can pin them.
-        const writeKey = keys.writeKey ?? existing.writeKey;
-        const secretKey = keys.secretKey ?? existing.secretKey;
-        if (writeKey !== existing.writeKey || secretKey !== existing.secretKey) {
-          q.updateProjectKeys.run(writeKey, secretKey, sha256(secretKey).toString('hex'), existing.id);
-        }
-        return { project: { ...existing, writeKey, secretKey }, created: false };
-      }
-      const project: Project = {
-        id: randomUUID(),
-        name: 'Default project',
-        writeKey: keys.writeKey ?? newWriteKey(),
-        secretKey: keys.secretKey ?? newSecretKey(),
-        createdAt: Date.now(),
-      };
-      q.insertProject.run(project.id, project.name, project.writeKey, project.secretKey, sha256(project.secretKey).toString('hex'), project.createdAt);
-      return { project, created: true };
+      return projects.ensureDefaultProject(keys);
     },
 
     async findProjectByWriteKey(writeKey) {
-      return toProject(q.projectByWriteKey.get(writeKey) as ProjectRow | undefined);
+      return projects.findByWriteKey(writeKey);
     },
 
     async findProjectBySecretKey(secretKey) {
-      // Look up by hash, then compare in constant time, so timing says nothing about the key.
-      const digest = sha256(secretKey);
-      const project = toProject(q.projectBySecretHash.get(digest.toString('hex')) as ProjectRow | undefined);
-      return project && timingSafeEqual(sha256(project.secretKey), digest) ? project : null;
+      return projects.findBySecretKey(secretKey);
+    },
+
+    async updateProjectSettings(projectId, patch) {
+      return projects.updateSettings(projectId, patch);
+    },
+
+    async rotateKey(projectId, kind, graceMs) {
+      return projects.rotateKey(projectId, kind, graceMs);
     },
 
     async ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]> {
@@ -219,6 +192,29 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         updatedAt: iso(row.updated_at),
         people: (q.companyPeople.all(projectId, companyId) as PersonRow[]).map(toPersonSummary),
       };
+    },
+
+    async exportPerson(projectId, personId) {
+      const person = detail(projectId, personId);
+      return person ? privacy.exportPerson(projectId, person) : null;
+    },
+
+    async erasePerson(projectId, personId) {
+      const person = detail(projectId, personId);
+      if (!person) return null;
+      const report = privacy.erasePerson(projectId, person.id);
+      writer.noteErasures();
+      return report;
+    },
+
+    async listErasedIdentities(projectId, query) {
+      return privacy.listErased(projectId, query);
+    },
+
+    async liftErasure(projectId, type, value) {
+      const lifted = privacy.lift(projectId, type, value);
+      writer.noteErasures();
+      return lifted;
     },
 
     messages: messages.store,

@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ApiError } from '../http/api-error.js';
+import type { AuthVariables } from '../http/auth.js';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import type { Project } from '../store/types.js';
+
+const MAX_GRACE_SECONDS = 30 * 24 * 3600;
+
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://app.example.com (scheme, host and port only)');
+
+const settingsPatch = z
+  .object({
+    identityVerification: z.enum(['off', 'verify', 'enforce']).optional(),
+    allowedOrigins: z.array(origin).max(100).optional(),
+  })
+  .strict();
+
+const rotation = z
+  .object({
+    key: z.enum(['write', 'secret', 'verification']),
+    graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(0),
+  })
+  .strict();
+
+/** What the admin API shows of a project. The secret key is never echoed except right after it is rotated. */
+function describe(project: Project) {
+  return {
+    id: project.id,
+    name: project.name,
+    writeKey: project.writeKey,
+    identityVerification: project.settings.identityVerification,
+    verificationSecret: project.settings.verificationSecret,
+    allowedOrigins: project.settings.allowedOrigins,
+  };
+}
+
+/** Project settings and key rotation. Mounted behind the secret key. */
+export function projectRoutes(deps: { store: Store; clock: Clock }): Hono<{ Variables: AuthVariables }> {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+
+  routes.get('/project', (c) => c.json(describe(c.get('project'))));
+
+  routes.patch('/project', async (c) => {
+    const patch = settingsPatch.safeParse(await readJson(c.req.raw));
+    if (!patch.success) throw fieldErrors(patch.error);
+    const updated = await deps.store.updateProjectSettings(c.get('project').id, stripUndefined(patch.data));
+    return c.json(describe(updated));
+  });
+
+  routes.post('/project/keys/rotate', async (c) => {
+    const request = rotation.safeParse(await readJson(c.req.raw));
+    if (!request.success) throw fieldErrors(request.error);
+    const { key, graceSeconds } = request.data;
+    const updated = await deps.store.rotateKey(c.get('project').id, key, graceSeconds * 1000);
+    return c.json({
+      ...describe(updated),
+      ...(key === 'secret' ? { secretKey: updated.secretKey } : {}),
+      rotated: key,
+      previousKeyValidUntil: new Date(deps.clock.now() + graceSeconds * 1000).toISOString(),
+    });
+  });
+
+  return routes;
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
+  }
+}
+
+export function fieldErrors(error: z.ZodError): ApiError {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.join('.') || '(body)'] = issue.message;
+  return new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', fields);
+}
+
+const stripUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -1,0 +1,96 @@
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../../clock.js';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.js';
+import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
+import { iso, toActivityItem, type EventRow } from './rows.js';
+
+/** The person and everyone merged into them, as a subquery over `@id`. */
+const PERSON_AND_ALIASES = '(SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
+
+/** Privacy requests for the SQLite store: export everything about a person, erase them. */
+export function createSqlitePrivacy(db: Database, clock: Clock) {
+  const q = {
+    events: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
+      FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
+    deliveries: db.prepare(`SELECT * FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at`),
+    merges: db.prepare(`SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
+      FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES}) ORDER BY id`),
+    identities: db.prepare('SELECT type, value FROM identities WHERE person_id = ?'),
+    deleteEvents: db.prepare(`DELETE FROM events WHERE person_id IN ${PERSON_AND_ALIASES}`),
+    deleteDeliveries: db.prepare(`DELETE FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES}`),
+    deleteMerges: db.prepare(`DELETE FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES})`),
+    deleteIdentities: db.prepare('DELETE FROM identities WHERE person_id = ?'),
+    deleteMembers: db.prepare('DELETE FROM company_members WHERE person_id = ?'),
+    deleteAliases: db.prepare('DELETE FROM person_aliases WHERE person_id = ?'),
+    deletePerson: db.prepare('DELETE FROM people WHERE id = ?'),
+    erase: db.prepare('INSERT OR REPLACE INTO erased_identities (project_id, type, value, erased_at) VALUES (?, ?, ?, ?)'),
+    erased: db.prepare(`SELECT type, value, erased_at FROM erased_identities WHERE project_id = @projectId
+      AND (@beforeAt IS NULL OR erased_at < @beforeAt OR (erased_at = @beforeAt AND type || ':' || value < @beforeKey))
+      ORDER BY erased_at DESC, type || ':' || value DESC LIMIT @limit`),
+    lift: db.prepare('DELETE FROM erased_identities WHERE project_id = ? AND type = ? AND value = ?'),
+    anyErased: db.prepare('SELECT EXISTS (SELECT 1 FROM erased_identities)').pluck(),
+  };
+
+  const toJson = (row: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [
+        key,
+        key === 'from_traits' && typeof value === 'string' ? JSON.parse(value) : key.endsWith('_at') && typeof value === 'number' ? iso(value) : value,
+      ]),
+    );
+
+  return {
+    exportPerson(projectId: string, person: PersonDetail): PersonExport {
+      const params = { id: person.id, projectId };
+      return {
+        exportedAt: iso(clock.now()),
+        person,
+        events: (q.events.all(params) as EventRow[]).map(toActivityItem),
+        deliveries: (q.deliveries.all(params) as Record<string, unknown>[]).map(toJson),
+        merges: (q.merges.all(params) as Record<string, unknown>[]).map(toJson),
+      };
+    },
+
+    erasePerson(projectId: string, personId: string): ErasureReport {
+      return db.transaction(() => {
+        const params = { id: personId, projectId };
+        const identities = q.identities.all(personId) as { type: IdentityType; value: string }[];
+        const now = clock.now();
+        for (const identity of identities) q.erase.run(projectId, identity.type, identity.value, now);
+        const deliveries = q.deleteDeliveries.run(params).changes;
+        const events = q.deleteEvents.run(params).changes;
+        q.deleteMerges.run(params);
+        q.deleteIdentities.run(personId);
+        q.deleteMembers.run(personId);
+        q.deleteAliases.run(personId);
+        q.deletePerson.run(personId);
+        return { personId, events, deliveries, erasedIdentities: identities };
+      })();
+    },
+
+    /** Cheap check so ingest skips the erased-identity lookups while nobody was ever erased. */
+    anyErased(): boolean {
+      return q.anyErased.get() === 1;
+    },
+
+    listErased(projectId: string, query: PageQuery): Page<ErasedIdentity> {
+      let before: { beforeAt: number | null; beforeKey: string | null } = { beforeAt: null, beforeKey: null };
+      if (query.cursor) {
+        const key = decodeCursor(query.cursor, ['number', 'string']);
+        if (!key) throw new InvalidCursorError();
+        before = { beforeAt: key[0] as number, beforeKey: key[1] as string };
+      }
+      const rows = q.erased.all({ projectId, ...before, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((row) => ({ type: row.type, value: row.value, erasedAt: iso(row.erased_at) })),
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.erased_at, `${last.type}:${last.value}`]) : null,
+      };
+    },
+
+    lift(projectId: string, type: IdentityType, value: string): boolean {
+      return q.lift.run(projectId, type, value).changes > 0;
+    },
+  };
+}

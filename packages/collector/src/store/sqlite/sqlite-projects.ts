@@ -1,0 +1,126 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../../clock.js';
+import type { KeyKind, Project, ProjectSettings } from '../types.js';
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  write_key: string;
+  secret_key: string;
+  settings: string;
+  created_at: number;
+}
+
+/** Keys are random and prefixed, so a leaked one is easy to recognise in logs and secret scanners. */
+export const newWriteKey = (): string => `hk_w_${randomBytes(18).toString('base64url')}`;
+export const newSecretKey = (): string => `hk_s_${randomBytes(24).toString('base64url')}`;
+export const newVerificationSecret = (): string => `hk_v_${randomBytes(24).toString('hex')}`;
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+const sha256Hex = (value: string): string => sha256(value).toString('hex');
+
+const DEFAULT_SETTINGS = (): ProjectSettings => ({
+  identityVerification: 'off',
+  verificationSecret: newVerificationSecret(),
+  allowedOrigins: [],
+});
+
+/** Projects, their settings and key rotation, for the SQLite store. */
+export function createSqliteProjects(db: Database, clock: Clock) {
+  const COLUMNS = 'id, name, write_key, secret_key, settings, created_at';
+  const q = {
+    byId: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE id = ?`),
+    defaultProject: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE is_default = 1`),
+    byWriteKey: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE write_key = ?`),
+    bySecretHash: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE secret_key_hash = ?`),
+    retired: db.prepare('SELECT project_id FROM retired_keys WHERE key_hash = ? AND kind = ? AND expires_at > ?').pluck(),
+    graceSecrets: db.prepare("SELECT secret FROM retired_keys WHERE project_id = ? AND kind = 'verification' AND expires_at > ?").pluck(),
+    insert: db.prepare(`INSERT INTO projects (id, name, write_key, secret_key, secret_key_hash, settings, is_default, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, 1, ?)`),
+    setKeys: db.prepare('UPDATE projects SET write_key = ?, secret_key = ?, secret_key_hash = ? WHERE id = ?'),
+    setSettings: db.prepare('UPDATE projects SET settings = ? WHERE id = ?'),
+    retire: db.prepare('INSERT OR REPLACE INTO retired_keys (key_hash, project_id, kind, secret, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    dropExpired: db.prepare('DELETE FROM retired_keys WHERE expires_at <= ?'),
+  };
+
+  const toProject = (row: ProjectRow | undefined): Project | null => {
+    if (!row) return null;
+    return {
+      id: row.id,
+      name: row.name,
+      writeKey: row.write_key,
+      secretKey: row.secret_key,
+      createdAt: row.created_at,
+      settings: { ...DEFAULT_SETTINGS(), ...(JSON.parse(row.settings) as Partial<ProjectSettings>) },
+      graceVerificationSecrets: q.graceSecrets.all(row.id, clock.now()) as string[],
+    };
+  };
+  const byId = (id: string): Project => {
+    const project = toProject(q.byId.get(id) as ProjectRow | undefined);
+    if (!project) throw new Error(`No project ${id}.`);
+    return project;
+  };
+  const setKeys = (project: Project, writeKey: string, secretKey: string): void => {
+    q.setKeys.run(writeKey, secretKey, sha256Hex(secretKey), project.id);
+  };
+
+  return {
+    ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): { project: Project; created: boolean } {
+      const existing = toProject(q.defaultProject.get() as ProjectRow | undefined);
+      if (existing) {
+        // Keys given in the environment win over stored ones, so an operator can pin them.
+        const writeKey = keys.writeKey ?? existing.writeKey;
+        const secretKey = keys.secretKey ?? existing.secretKey;
+        if (writeKey !== existing.writeKey || secretKey !== existing.secretKey) setKeys(existing, writeKey, secretKey);
+        return { project: { ...existing, writeKey, secretKey }, created: false };
+      }
+      const id = randomUUID();
+      const secretKey = keys.secretKey ?? newSecretKey();
+      q.insert.run(id, 'Default project', keys.writeKey ?? newWriteKey(), secretKey, sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now());
+      return { project: byId(id), created: true };
+    },
+
+    findByWriteKey(writeKey: string): Project | null {
+      const current = toProject(q.byWriteKey.get(writeKey) as ProjectRow | undefined);
+      if (current) return current;
+      const projectId = q.retired.get(sha256Hex(writeKey), 'write', clock.now()) as string | undefined;
+      return projectId ? byId(projectId) : null;
+    },
+
+    /** Looks up by hash, then compares in constant time, so timing says nothing about the key. */
+    findBySecretKey(secretKey: string): Project | null {
+      const digest = sha256(secretKey);
+      const current = toProject(q.bySecretHash.get(digest.toString('hex')) as ProjectRow | undefined);
+      if (current) return timingSafeEqual(sha256(current.secretKey), digest) ? current : null;
+      const projectId = q.retired.get(digest.toString('hex'), 'secret', clock.now()) as string | undefined;
+      return projectId ? byId(projectId) : null;
+    },
+
+    updateSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Project {
+      const project = byId(projectId);
+      q.setSettings.run(JSON.stringify({ ...project.settings, ...patch }), projectId);
+      return byId(projectId);
+    },
+
+    rotateKey(projectId: string, kind: KeyKind, graceMs: number): Project {
+      return db.transaction(() => {
+        const project = byId(projectId);
+        const now = clock.now();
+        q.dropExpired.run(now);
+        const expiresAt = now + Math.max(0, graceMs);
+        if (kind === 'write') {
+          if (graceMs > 0) q.retire.run(sha256Hex(project.writeKey), projectId, 'write', null, expiresAt);
+          setKeys(project, newWriteKey(), project.secretKey);
+        } else if (kind === 'secret') {
+          if (graceMs > 0) q.retire.run(sha256Hex(project.secretKey), projectId, 'secret', null, expiresAt);
+          setKeys(project, project.writeKey, newSecretKey());
+        } else {
+          const old = project.settings.verificationSecret;
+          if (graceMs > 0) q.retire.run(sha256Hex(old), projectId, 'verification', old, expiresAt);
+          q.setSettings.run(JSON.stringify({ ...project.settings, verificationSecret: newVerificationSecret() }), projectId);
+        }
+        return byId(projectId);
+      })();
+    },
+  };
+}

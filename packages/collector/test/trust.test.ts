@@ -1,0 +1,261 @@
+import type { BatchResponse } from '@hark/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeUserHash } from '../src/identity/user-hash.js';
+import { mid, startCollector, type TestCollector } from './harness.js';
+
+let hark: TestCollector;
+afterEach(async () => {
+  await hark?.close();
+});
+
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const identify = (anonymousId: string | null, userId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'identify', messageId: mid('identify'), userId, ...(anonymousId ? { anonymousId } : {}), ...extra,
+});
+const track = (anonymousId: string | null, userId: string | null, event = 'Clicked') => ({
+  type: 'track', event, messageId: mid(event), ...(anonymousId ? { anonymousId } : {}), ...(userId ? { userId } : {}),
+});
+
+async function batch(...events: object[]): Promise<BatchResponse> {
+  return (await hark.send('/v1/batch', { batch: events })).json();
+}
+async function project() {
+  return (await hark.admin('/api/v1/project')).json();
+}
+async function setVerification(mode: 'off' | 'verify' | 'enforce') {
+  const res = await hark.admin('/api/v1/project', { method: 'PATCH', body: JSON.stringify({ identityVerification: mode }) });
+  expect(res.status).toBe(200);
+  return (await res.json()).verificationSecret as string;
+}
+
+describe('identity verification', () => {
+  it('shows the setting and a verification secret that is not the secret key', async () => {
+    hark = await startCollector();
+    const settings = await project();
+    expect(settings).toMatchObject({ identityVerification: 'off', allowedOrigins: [], writeKey: hark.project.writeKey });
+    expect(settings.verificationSecret).toMatch(/^hk_v_[0-9a-f]{48}$/);
+    expect(settings.verificationSecret).not.toBe(hark.project.secretKey);
+    expect(settings).not.toHaveProperty('secretKey');
+  });
+
+  it('under enforce, refuses an identify without a valid userHash and accepts one with it', async () => {
+    hark = await startCollector();
+    const secret = await setVerification('enforce');
+    const res = await batch(
+      identify('anon-1', 'user-1'),
+      identify('anon-1', 'user-1', { userHash: 'f'.repeat(64) }),
+      identify('anon-1', 'user-1', { userHash: computeUserHash(secret, 'user-1') }),
+    );
+    expect(res.rejected.map((r) => [r.index, r.code])).toEqual([[0, 'verification_required'], [1, 'verification_required']]);
+    expect(res.rejected[0]!.message).toMatch(/requires userHash/);
+    expect(res.rejected[1]!.message).toMatch(/does not match/);
+    expect(res.accepted).toBe(1);
+  });
+
+  it('keeps a stranger from taking over a verified person by calling identify from a console', async () => {
+    hark = await startCollector();
+    const secret = await setVerification('verify');
+    await batch(track('ana-laptop', null, 'Browsed'), identify('ana-laptop', 'ana', { userHash: computeUserHash(secret, 'ana'), traits: { plan: 'pro' } }));
+    const ana = await (await hark.admin('/api/v1/people/lookup?userId=ana')).json();
+
+    // The attacker's own browser claims to be Ana without a hash.
+    const attack = await batch(track('evil-browser', null, 'Looking Around'), identify('evil-browser', 'ana', { traits: { plan: 'free', email: 'evil@example.com' } }), track('evil-browser', 'ana', 'Pretending'));
+    expect(attack.accepted).toBe(3);
+    expect(attack.warnings.map((w) => w.code)).toEqual(['unverified_identity', 'unverified_identity']);
+
+    const after = await (await hark.admin(`/api/v1/people/${ana.id}`)).json();
+    expect(after.traits).toEqual({ plan: 'pro' });
+    expect(after.identities.map((i: { value: string }) => i.value)).not.toContain('evil-browser');
+    expect(after.counts.events).toBe(2);
+    const attacker = await (await hark.admin('/api/v1/people/lookup?anonymousId=evil-browser')).json();
+    expect(attacker.id).not.toBe(ana.id);
+    expect(attacker).toMatchObject({ kind: 'lead', email: 'evil@example.com', userId: null });
+
+    // Without any anonymous id to fall back on, the event is refused outright.
+    const bare = await batch(track(null, 'ana', 'Direct'));
+    expect(bare.rejected[0]?.code).toBe('unverified_identity');
+
+    // Ana's own browser, linked by her verified identify, still works without a hash.
+    const own = await batch(track('ana-laptop', 'ana', 'Clicked'));
+    expect(own).toMatchObject({ accepted: 1, warnings: [] });
+  });
+
+  it('trusts events a server sends with the secret key', async () => {
+    hark = await startCollector();
+    const secret = await setVerification('enforce');
+    await batch(identify('b-anon', 'bea', { userHash: computeUserHash(secret, 'bea') }));
+    const res = await hark.app.request('/v1/batch', { ...json({ batch: [track(null, 'bea', 'Invoice Paid'), identify(null, 'bea', { traits: { seats: 5 } })] }), headers: { authorization: basic(hark.project.secretKey) } });
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: [], warnings: [] });
+    expect((await (await hark.admin('/api/v1/people/lookup?userId=bea')).json()).traits).toEqual({ seats: 5 });
+  });
+
+  it('refuses the secret key on ingest when a browser page sends it', async () => {
+    hark = await startCollector();
+    const res = await hark.app.request('/v1/batch', {
+      ...json({ batch: [track('a', null)] }),
+      headers: { authorization: basic(hark.project.secretKey), origin: 'https://customer.test' },
+    });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('browser_origin');
+  });
+
+  it('honours a rotated verification secret during its grace period only', async () => {
+    hark = await startCollector();
+    const old = await setVerification('enforce');
+    const rotated = await (await hark.admin('/api/v1/project/keys/rotate', { method: 'POST', body: JSON.stringify({ key: 'verification', graceSeconds: 60 }) })).json();
+    expect(rotated.verificationSecret).not.toBe(old);
+    expect((await batch(identify(null, 'cy', { userHash: computeUserHash(old, 'cy') }))).accepted).toBe(1);
+    expect((await batch(identify(null, 'cy', { userHash: computeUserHash(rotated.verificationSecret, 'cy') }))).accepted).toBe(1);
+    hark.clock.advance(61_000);
+    expect((await batch(identify(null, 'cy', { userHash: computeUserHash(old, 'cy') }))).rejected[0]?.code).toBe('verification_required');
+  });
+});
+
+describe('keys', () => {
+  it('rotates the write key with a grace period for the old one', async () => {
+    hark = await startCollector();
+    const oldKey = hark.project.writeKey;
+    const res = await hark.admin('/api/v1/project/keys/rotate', { method: 'POST', body: JSON.stringify({ key: 'write', graceSeconds: 3600 }) });
+    const rotated = await res.json();
+    expect(rotated.writeKey).not.toBe(oldKey);
+    expect(rotated.previousKeyValidUntil).toBe(new Date(hark.clock.now() + 3_600_000).toISOString());
+    const sendWith = (key: string) => hark.app.request('/v1/batch', json({ writeKey: key, batch: [track('rot', null)] }));
+    expect((await sendWith(oldKey)).status).toBe(200);
+    expect((await sendWith(rotated.writeKey)).status).toBe(200);
+    hark.clock.advance(3_600_001);
+    expect((await sendWith(oldKey)).status).toBe(401);
+    expect((await sendWith(rotated.writeKey)).status).toBe(200);
+  });
+
+  it('rotates the secret key at once when no grace is asked for', async () => {
+    hark = await startCollector();
+    const rotated = await (await hark.admin('/api/v1/project/keys/rotate', { method: 'POST', body: JSON.stringify({ key: 'secret' }) })).json();
+    expect(rotated.secretKey).toMatch(/^hk_s_/);
+    expect((await hark.admin('/api/v1/project')).status).toBe(401);
+    const withNew = await hark.app.request('/api/v1/project', { headers: { authorization: `Bearer ${rotated.secretKey}` } });
+    expect(withNew.status).toBe(200);
+  });
+
+  it('explains invalid settings field by field', async () => {
+    hark = await startCollector();
+    const res = await hark.admin('/api/v1/project', { method: 'PATCH', body: JSON.stringify({ identityVerification: 'maybe', allowedOrigins: ['https://ok.test', 'not a url', 'https://x.test/path'] }) });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe('invalid_fields');
+    expect(Object.keys(error.fields).sort()).toEqual(['allowedOrigins.1', 'allowedOrigins.2', 'identityVerification']);
+    const rotate = await hark.admin('/api/v1/project/keys/rotate', { method: 'POST', body: JSON.stringify({ key: 'everything', graceSeconds: -1 }) });
+    expect(Object.keys((await rotate.json()).error.fields).sort()).toEqual(['graceSeconds', 'key']);
+    expect((await hark.admin('/api/v1/project', { method: 'PATCH', body: '{nope' })).status).toBe(400);
+  });
+});
+
+describe('allowed origins', () => {
+  it('refuses browser calls from other origins once set, and still takes server calls', async () => {
+    hark = await startCollector();
+    await hark.admin('/api/v1/project', { method: 'PATCH', body: JSON.stringify({ allowedOrigins: ['https://app.customer.test'] }) });
+    const from = (origin?: string) =>
+      hark.app.request('/v1/batch', { ...json({ writeKey: hark.project.writeKey, batch: [track('o', null)] }), headers: origin ? { origin } : {} });
+    expect((await from('https://app.customer.test')).status).toBe(200);
+    const other = await from('https://evil.test');
+    expect(other.status).toBe(403);
+    expect((await other.json()).error.code).toBe('origin_not_allowed');
+    expect((await from()).status).toBe(200);
+  });
+});
+
+describe('rate limits', () => {
+  const env = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+
+  it('answers 429 with Retry-After per client address, and lets the client back in after waiting', async () => {
+    hark = await startCollector({ app: { rateLimits: { perClient: { perSecond: 2, burst: 3 } } } });
+    const send = (address: string) => hark.app.request('/v1/batch', json({ writeKey: hark.project.writeKey, batch: [track('rl', null)] }), env(address));
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send('203.0.113.7')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await send('203.0.113.7');
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect((await limited.json()).error.code).toBe('rate_limited');
+    expect((await send('198.51.100.1')).status).toBe(200);
+    hark.clock.advance(1000);
+    expect((await send('203.0.113.7')).status).toBe(200);
+  });
+
+  it('limits a write key across addresses, and the admin API on its own', async () => {
+    hark = await startCollector({ app: { rateLimits: { perWriteKey: { perSecond: 1, burst: 2 }, admin: { perSecond: 1, burst: 1 } } } });
+    const send = (address: string) => hark.app.request('/v1/batch', json({ writeKey: hark.project.writeKey, batch: [track('rk', null)] }), env(address));
+    expect([(await send('192.0.2.1')).status, (await send('192.0.2.2')).status, (await send('192.0.2.3')).status]).toEqual([200, 200, 429]);
+    const admin = () => hark.app.request('/api/v1/project', { headers: { authorization: `Bearer ${hark.project.secretKey}` } }, env('192.0.2.9'));
+    expect([(await admin()).status, (await admin()).status]).toEqual([200, 429]);
+  });
+});
+
+describe('privacy requests', () => {
+  async function seedPerson() {
+    await batch(
+      { ...track('del-anon', null, 'Viewed'), properties: { note: '<script>alert(1)</script>' } },
+      identify('del-anon', 'del-user', { traits: { email: 'del@example.com', name: 'Dee' } }),
+      { type: 'group', messageId: mid(), userId: 'del-user', groupId: 'del-co', traits: { name: 'Del Co' } },
+    );
+    return (await hark.admin('/api/v1/people/lookup?userId=del-user')).json();
+  }
+
+  it('exports everything held about a person as JSON', async () => {
+    hark = await startCollector();
+    const person = await seedPerson();
+    const res = await hark.admin(`/api/v1/people/${person.id}/export`);
+    expect(res.headers.get('content-disposition')).toContain(`hark-person-${person.id}.json`);
+    const data = await res.json();
+    expect(data.person).toMatchObject({ id: person.id, traits: { email: 'del@example.com', name: 'Dee' }, companies: [{ id: 'del-co' }] });
+    expect(data.person.identities.map((i: { value: string }) => i.value).sort()).toEqual(['del-anon', 'del-user', 'del@example.com']);
+    expect(data.events.map((e: { type: string }) => e.type).sort()).toEqual(['group', 'identify', 'track']);
+    expect(data.events.find((e: { type: string }) => e.type === 'track').properties.note).toBe('<script>alert(1)</script>');
+    expect(data.deliveries).toEqual([]);
+    expect(data.exportedAt).toBe(new Date(hark.clock.now()).toISOString());
+  });
+
+  it('erases a person and refuses late events for them until the erasure is lifted', async () => {
+    hark = await startCollector();
+    const person = await seedPerson();
+    const res = await hark.admin(`/api/v1/people/${person.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    const report = await res.json();
+    expect(report.events).toBe(3);
+    expect(report.erasedIdentities).toHaveLength(3);
+
+    expect((await hark.admin(`/api/v1/people/${person.id}`)).status).toBe(404);
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=del-anon')).status).toBe(404);
+    const company = await (await hark.admin('/api/v1/companies/del-co')).json();
+    expect(company.people).toEqual([]);
+
+    const late = await batch(track('del-anon', null, 'Late'), track(null, 'del-user', 'Late'), { ...track('other', null, 'Form'), properties: { email: 'del@example.com' } });
+    expect(late.rejected.map((r) => r.code)).toEqual(['erased', 'erased', 'erased']);
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=del-anon')).status).toBe(404);
+
+    const erased = await (await hark.admin('/api/v1/erasures')).json();
+    expect(erased.items.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort()).toEqual(['anonymous:del-anon', 'email:del@example.com', 'user:del-user']);
+    expect((await hark.admin('/api/v1/erasures/anonymous/del-anon', { method: 'DELETE' })).status).toBe(200);
+    expect((await hark.admin('/api/v1/erasures/anonymous/del-anon', { method: 'DELETE' })).status).toBe(404);
+    expect((await hark.admin('/api/v1/erasures/robot/x', { method: 'DELETE' })).status).toBe(400);
+    expect((await batch(track('del-anon', null, 'Back'))).accepted).toBe(1);
+  });
+
+  it('answers 404 for a person that does not exist', async () => {
+    hark = await startCollector();
+    expect((await hark.admin('/api/v1/people/nobody/export')).status).toBe(404);
+    expect((await hark.admin('/api/v1/people/nobody', { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('hostile values', () => {
+  it('stores prototype-poisoning keys harmlessly and HTML as plain text', async () => {
+    hark = await startCollector();
+    const body = `{"batch":[{"type":"identify","messageId":"proto","anonymousId":"hostile","traits":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},"name":"<img src=x onerror=alert(1)>","bio":"'; DROP TABLE people; --"}}]}`;
+    const res = await hark.send('/v1/batch', body);
+    expect((await res.json()).accepted).toBe(1);
+    const person = await (await hark.admin('/api/v1/people/lookup?anonymousId=hostile')).json();
+    expect(person.traits).toEqual({ name: '<img src=x onerror=alert(1)>', bio: "'; DROP TABLE people; --" });
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((await hark.admin('/api/v1/people')).status).toBe(200);
+  });
+});
