@@ -147,23 +147,27 @@ const CONTENT = {
 
 export type ValidationResult = { ok: true; message: MessageRecord } | { ok: false; fields: FieldErrors };
 
-/** Validates a full message definition (a POST body, or a PATCH merged onto the stored one). */
+/**
+ * Validates a full message definition (a POST body, or a PATCH merged onto the stored one).
+ * The checks after the schema read the raw input defensively, so a message with a bad colour
+ * and a bad regex hears about both in one answer.
+ */
 export function validateMessage(input: unknown): ValidationResult {
   const fields: FieldErrors = {};
   const parsed = collect(schema, input, '', fields);
-  const kind = isObject(input) && MESSAGE_KINDS.includes(input.kind as MessageKind) ? (input.kind as MessageKind) : null;
-  const rawContent = isObject(input) ? input.content : undefined;
-  const content = kind && isObject(rawContent) ? collect(CONTENT[kind], rawContent, 'content', fields) : undefined;
+  const raw = isObject(input) ? input : {};
+  const kind = MESSAGE_KINDS.includes(raw.kind as MessageKind) ? (raw.kind as MessageKind) : null;
+  const content = kind && isObject(raw.content) ? collect(CONTENT[kind], raw.content, 'content', fields) : undefined;
+  if (isObject(raw.content)) checkContent(kind, raw.content, fields);
 
-  if (content) checkContent(kind!, content as MessageContent, fields);
-  let schedule: StoredSchedule | null = null;
-  if (parsed) {
-    checkRegexes(parsed.conditions, fields);
-    schedule = checkSchedule(parsed.conditions.schedule, fields);
-    checkEventConditions(parsed.conditions, fields);
-  }
+  const conditions = isObject(raw.conditions) ? raw.conditions : {};
+  checkRegexes(conditions.page, fields);
+  checkValues(isObject(conditions.audience) ? conditions.audience.traits : undefined, 'conditions.audience.traits', fields);
+  if (isObject(conditions.trigger) && conditions.trigger.type === 'event') checkValues(conditions.trigger.where, 'conditions.trigger.where', fields);
+  const rawSchedule = conditions.schedule;
+  const schedule = isSchedule(rawSchedule) ? checkSchedule(rawSchedule, fields) : null;
+
   if (!parsed || !content || Object.keys(fields).length) return { ok: false, fields };
-
   return {
     ok: true,
     message: {
@@ -178,23 +182,27 @@ export function validateMessage(input: unknown): ValidationResult {
   };
 }
 
-function checkContent(kind: MessageKind, content: MessageContent, fields: FieldErrors): void {
-  if (!content.title.trim() && !content.body.trim()) add(fields, 'content.title', 'give a title or a body');
+function checkContent(kind: MessageKind | null, content: Record<string, unknown>, fields: FieldErrors): void {
+  const textOf = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+  if (!textOf(content.title) && !textOf(content.body) && typeof (content.title ?? '') === 'string' && typeof (content.body ?? '') === 'string') {
+    add(fields, 'content.title', 'give a title or a body');
+  }
   for (const [field, value] of Object.entries(content)) {
     if (typeof value !== 'string') continue;
     const problem = templateProblem(value);
     if (problem) add(fields, `content.${field}`, problem);
   }
-  if (kind === 'cta' && 'url' in content) {
-    // Checked on the template as written: a trait filled in later is URL-encoded, so it cannot
-    // change the scheme or host chosen here.
-    if (!/^https?:\/\/[^\s/?#{}]+/i.test(content.url)) add(fields, 'content.url', 'must be an http:// or https:// URL with a host');
+  // Checked on the template as written: a trait filled in later is URL-encoded, so it cannot
+  // change the scheme or host chosen here.
+  if (kind === 'cta' && typeof content.url === 'string' && !/^https?:\/\/[^\s/?#{}]+/i.test(content.url)) {
+    add(fields, 'content.url', 'must be an http:// or https:// URL with a host');
   }
 }
 
-function checkRegexes(conditions: { page: { rules: { match: string; value: string }[] } }, fields: FieldErrors): void {
-  conditions.page.rules.forEach((rule, i) => {
-    if (rule.match !== 'regex') return;
+function checkRegexes(page: unknown, fields: FieldErrors): void {
+  const rules = isObject(page) && Array.isArray(page.rules) ? page.rules : [];
+  rules.forEach((rule, i) => {
+    if (!isObject(rule) || rule.match !== 'regex' || typeof rule.value !== 'string') return;
     const path = `conditions.page.rules.${i}.value`;
     if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
     try {
@@ -205,8 +213,28 @@ function checkRegexes(conditions: { page: { rules: { match: string; value: strin
   });
 }
 
-function checkSchedule(schedule: { start?: string; end?: string; timeZone: string } | null, fields: FieldErrors): StoredSchedule | null {
-  if (!schedule) return null;
+/** `exists` takes no value; `gt`/`lt` need a number; `equals`/`contains` need a value. */
+function checkValues(list: unknown, prefix: string, fields: FieldErrors): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((condition, i) => {
+    if (!isObject(condition) || !OPERATORS.includes(condition.op as (typeof OPERATORS)[number])) return;
+    const path = `${prefix}.${i}.value`;
+    if (condition.op === 'exists') {
+      if (condition.value !== undefined) add(fields, path, 'must be left out for exists');
+    } else if (condition.value === undefined) {
+      add(fields, path, `is required for ${String(condition.op)}`);
+    } else if ((condition.op === 'gt' || condition.op === 'lt') && typeof condition.value !== 'number') {
+      add(fields, path, `must be a number for ${condition.op}`);
+    }
+  });
+}
+
+function isSchedule(value: unknown): value is { start?: string; end?: string; timeZone: string } {
+  if (!isObject(value) || typeof value.timeZone !== 'string') return false;
+  return ['start', 'end'].every((key) => value[key] === undefined || (typeof value[key] === 'string' && value[key].length <= 40));
+}
+
+function checkSchedule(schedule: { start?: string; end?: string; timeZone: string }, fields: FieldErrors): StoredSchedule | null {
   if (!isTimeZone(schedule.timeZone)) {
     add(fields, 'conditions.schedule.timeZone', 'must be an IANA time zone such as Europe/Paris or UTC');
     return null;
@@ -226,29 +254,12 @@ function checkSchedule(schedule: { start?: string; end?: string; timeZone: strin
   const endsAt = resolve('end');
   if (startsAt !== null && endsAt !== null && endsAt <= startsAt) add(fields, 'conditions.schedule.end', 'must be after start');
   return {
-    ...schedule,
+    timeZone: schedule.timeZone,
+    ...(schedule.start !== undefined ? { start: schedule.start } : {}),
+    ...(schedule.end !== undefined ? { end: schedule.end } : {}),
     startsAt: startsAt === null ? null : new Date(startsAt).toISOString(),
     endsAt: endsAt === null ? null : new Date(endsAt).toISOString(),
   };
-}
-
-type ParsedConditions = z.output<typeof schema>['conditions'];
-
-/** `exists` takes no value; `gt`/`lt` need a number; `equals`/`contains` need a value. */
-function checkEventConditions(conditions: ParsedConditions, fields: FieldErrors): void {
-  const check = (list: { op: string; value?: unknown }[] | undefined, prefix: string) =>
-    list?.forEach((condition, i) => {
-      const path = `${prefix}.${i}.value`;
-      if (condition.op === 'exists') {
-        if (condition.value !== undefined) add(fields, path, 'must be left out for exists');
-      } else if (condition.value === undefined) {
-        add(fields, path, `is required for ${condition.op}`);
-      } else if ((condition.op === 'gt' || condition.op === 'lt') && typeof condition.value !== 'number') {
-        add(fields, path, `must be a number for ${condition.op}`);
-      }
-    });
-  check(conditions.audience.traits, 'conditions.audience.traits');
-  if (conditions.trigger.type === 'event') check(conditions.trigger.where, 'conditions.trigger.where');
 }
 
 /**

@@ -69,7 +69,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       conditions = @conditions, priority = @priority, starts_at = @startsAt, ends_at = @endsAt, updated_at = @now
       WHERE project_id = @project AND id = @id`),
     get: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = ? AND id = ?`),
-    live: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = ? AND status = 'live' ORDER BY priority DESC, created_at, id`),
+    live: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = ? AND status = 'live' ORDER BY priority DESC, created_at, rowid`),
     remove: s('DELETE FROM messages WHERE project_id = ? AND id = ?'),
     removeDeliveries: s('DELETE FROM deliveries WHERE project_id = ? AND message_id = ?'),
     messageKind: s('SELECT kind FROM messages WHERE project_id = ? AND id = ?').pluck(),
