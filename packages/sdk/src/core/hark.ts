@@ -1,0 +1,149 @@
+import { LIMITS, type EventType, type WireEvent } from '@hark/protocol';
+import { createConsent } from './consent.js';
+import { createContext, pageInfo } from './context.js';
+import { createEmitter } from './emitter.js';
+import { createEventQueue } from './event-queue.js';
+import { createIdentity } from './identity.js';
+import { trackPages } from './page-tracking.js';
+import { createStorage } from './storage.js';
+import { createTransport } from './transport.js';
+import { startMessages } from './messages.js';
+import type { Hark, HarkOptions, Properties, Result } from './types.js';
+import { uuid } from './uuid.js';
+
+export interface Instance {
+  hark: Hark;
+  /** Runs one call given as `[method, ...args]`, dated `at` (ms) when the stub recorded it earlier. */
+  run(args: ArrayLike<unknown>, at?: number): unknown;
+  /** Starts automatic page views and extensions, and sends what earlier pages left unsent. */
+  start(): void;
+}
+
+const need = (condition: unknown, message = 'invalid arguments') => {
+  if (!condition) throw Error(message);
+};
+const fail = (error: string): Result => ({ ok: false, error });
+const id = (value: unknown): string => {
+  need((typeof value == 'string' && value) || (typeof value == 'number' && isFinite(value)));
+  return '' + value;
+};
+const props = (value: unknown): Properties => {
+  need(value == null || (typeof value == 'object' && !Array.isArray(value)));
+  return value as Properties;
+};
+
+/**
+ * The App: identity, consent, queue and transport wired together behind the public calls. Every
+ * public call is wrapped so that nothing thrown inside reaches the host page; it comes back as
+ * `{ ok: false, error }` and is logged in debug mode.
+ */
+export function createInstance(initial?: HarkOptions): Instance {
+  const options: HarkOptions = { apiHost: '', ...initial };
+  const log = (...args: unknown[]) => options.debug && console.log('[hark]', ...args);
+  const storage = createStorage();
+  const { on, emit } = createEmitter(log);
+  const identity = createIdentity(storage, options);
+  const { allowed, set: choose } = createConsent(storage, options);
+  const queue = createEventQueue(storage);
+  const transport = createTransport(queue, options, allowed, log);
+  // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
+  let calledAt: number | undefined;
+
+  const record = (type: EventType, fields: Partial<WireEvent>) => {
+    need(allowed(), 'opted out');
+    // JSON drops the fields left undefined, such as userId before identify.
+    const json = JSON.stringify({
+      type,
+      messageId: uuid(),
+      anonymousId: identity.anonymousId(),
+      userId: identity.userId(),
+      timestamp: new Date(calledAt ?? Date.now()).toISOString(),
+      context: createContext(),
+      ...fields,
+    });
+    need(json.length < LIMITS.maxEventBytes, 'too large');
+    // Parsed back so the queued event is plain data that the host can no longer change.
+    const event = JSON.parse(json) as WireEvent;
+    queue.push(event);
+    transport.schedule();
+    emit('event', event);
+  };
+
+  const methods: Record<Exclude<keyof Hark, 'on'>, Function> = {
+    init: (changes: HarkOptions) => Object.assign(options, props(changes)),
+    identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
+      record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
+      // Kept only once recorded, so an opted-out visitor's id is never stored.
+      identity.setUserId(userId as string);
+    },
+    track: (event: string, properties?: Properties) => {
+      need(typeof event == 'string' && event);
+      record('track', { event, properties: props(properties) });
+    },
+    page: (name?: string, properties?: Properties) => {
+      need(name == null || typeof name == 'string');
+      record('page', { name, properties: { ...pageInfo(), ...props(properties) } });
+    },
+    group: (groupId: unknown, traits?: Properties) => record('group', { groupId: id(groupId), traits: props(traits) }),
+    reset: identity.clear,
+    optOut: () => {
+      choose('out');
+      queue.clear();
+      identity.clear();
+    },
+    optIn: () => choose('in'),
+    debug: (on?: boolean) => {
+      options.debug = on !== false;
+    },
+  };
+
+  // No prototype: hark('toString') is an unknown call, not Object.prototype's.
+  const hark = Object.create(null) as Record<string, Function>;
+  for (const [name, method] of Object.entries(methods)) {
+    hark[name] = (...args: unknown[]) => {
+      try {
+        method(...args);
+        return { ok: true };
+      } catch (error) {
+        log(name, error);
+        return fail(name + ': ' + (error as Error)?.message);
+      }
+    };
+  }
+  hark.on = on;
+
+  return {
+    hark: hark as unknown as Hark,
+    run(args, at) {
+      calledAt = at;
+      try {
+        const [name, ...rest] = Array.from(args);
+        return hark[name as string]!(...rest);
+      } catch {
+        return fail('unknown call');
+      } finally {
+        calledAt = undefined;
+      }
+    },
+    start() {
+      try {
+        if (options.autoPage !== false) {
+          hark.page!();
+          trackPages(hark.page as () => void, options.signal);
+        }
+        transport.flush();
+        startMessages({
+          options,
+          hark: hark as unknown as Hark,
+          anonymousId: identity.anonymousId,
+          userId: identity.userId,
+          allowed,
+          emit,
+          log,
+        });
+      } catch (error) {
+        log('start', error);
+      }
+    },
+  };
+}

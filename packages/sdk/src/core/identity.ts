@@ -1,0 +1,54 @@
+import Cookies from 'js-cookie';
+import type { SafeStorage } from './storage.js';
+import type { HarkOptions } from './types.js';
+import { uuid } from './uuid.js';
+
+export const ANONYMOUS_ID_KEY = 'hark_aid';
+export const USER_ID_KEY = 'hark_uid';
+
+export interface Identity {
+  /** The visitor's anonymous id, created on first use. */
+  anonymousId(): string;
+  userId(): string | undefined;
+  setUserId(userId: string): void;
+  /** Forget both ids; the next event starts a new anonymous id. */
+  clear(): void;
+}
+
+/**
+ * The anonymous id lives in a first-party cookie, so subdomains can share it, mirrored in
+ * localStorage, which restores a cleared cookie (and falls back to memory when blocked too).
+ * The cookie wins when they disagree: another tab or subdomain may have set it.
+ */
+export function createIdentity(storage: SafeStorage, options: HarkOptions): Identity {
+  return {
+    anonymousId() {
+      const stored = storage.get(ANONYMOUS_ID_KEY);
+      let id = stored || uuid();
+      // document.cookie throws in sandboxed frames; the id then lives in storage alone.
+      try {
+        const inCookie = Cookies.get(ANONYMOUS_ID_KEY);
+        id = inCookie || id;
+        if (id != inCookie) {
+          Cookies.set(ANONYMOUS_ID_KEY, id, {
+            expires: 365,
+            sameSite: 'Lax',
+            secure: location.protocol == 'https:',
+            domain: options.cookieDomain,
+          });
+        }
+      } catch {}
+      if (id != stored) storage.set(ANONYMOUS_ID_KEY, id);
+      return id;
+    },
+    userId: () => storage.get(USER_ID_KEY) || undefined,
+    setUserId: (userId) => storage.set(USER_ID_KEY, userId),
+    clear() {
+      storage.remove(ANONYMOUS_ID_KEY);
+      storage.remove(USER_ID_KEY);
+      try {
+        Cookies.remove(ANONYMOUS_ID_KEY, { domain: options.cookieDomain });
+      } catch {}
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { BatchRequest, WireEvent } from '@hark/protocol';
+import type { EventQueue } from './event-queue.js';
+import { listen } from './listen.js';
+import type { HarkOptions } from './types.js';
+
+/** Send at once when this many events wait; also the most in one request. */
+export const BATCH_SIZE = 20;
+/** How long to wait for more events before sending fewer. */
+export const FLUSH_INTERVAL_MS = 500;
+export const MAX_BACKOFF_MS = 60_000;
+
+export interface Transport {
+  /** Send soon: at once if a full batch is waiting, else after a short interval. */
+  schedule(): void;
+  /** Send now, unless a request is in flight or the collector asked us to wait. */
+  flush(): void;
+}
+
+/**
+ * Sends the queue to `POST /v1/batch`, one request at a time. The body is a string, so the
+ * request goes as `text/plain` and needs no CORS pre-flight; the write key travels in it.
+ *
+ * An event leaves the queue only when the collector answered for it, so anything in doubt is
+ * sent again later; the collector dedupes by messageId.
+ */
+export function createTransport(
+  queue: EventQueue,
+  options: HarkOptions,
+  allowed: () => boolean,
+  log: (...args: unknown[]) => void,
+): Transport {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let busy = false;
+  // Set while waiting out a failure or a Retry-After: nothing but that timer sends meanwhile.
+  let retrying: boolean | undefined;
+  let failures = 0;
+
+  const request = (batch: WireEvent[]) => {
+    const sentAt = new Date().toISOString();
+    const body: BatchRequest = { batch: batch.map((event) => ({ ...event, sentAt })), sentAt, writeKey: options.writeKey! };
+    return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
+  };
+  const ready = () => options.writeKey && allowed() && !options.signal?.aborted && queue.size;
+  const wait = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(send, ms);
+  };
+
+  const send = () => {
+    clearTimeout(timer);
+    timer = retrying = undefined;
+    if (busy || !ready()) return;
+    const batch = queue.peek(BATCH_SIZE);
+    const [url, body] = request(batch);
+    // A keepalive fetch outlives the page, but browsers refuse one over 64 KB.
+    fetch(url, { method: 'POST', body, keepalive: body.length < 6e4 })
+      .then((response) => {
+        log(response.status, batch);
+        // Other 4xx answers would not change on a resend: those events are dropped, not retried forever.
+        if (response.status == 429 || response.status > 499) throw response;
+        failures = 0;
+        queue.ack(batch);
+      })
+      .catch((error: { headers?: Headers }) => {
+        // Retry-After in seconds, as the collector sends it; otherwise exponential backoff with
+        // jitter, so visitors' retries after an outage do not all arrive together.
+        const seconds = parseFloat(error?.headers?.get('retry-after') as string);
+        return seconds >= 0 ? seconds * 1e3 : Math.min(MAX_BACKOFF_MS, 1e3 * 2 ** failures++) * (0.5 + Math.random() / 2);
+      })
+      .then((delay) => {
+        busy = false;
+        if (delay == null) send();
+        else {
+          log('retry in', delay);
+          retrying = true;
+          wait(delay);
+        }
+      });
+    // Set after the call, so a fetch that throws at once cannot leave the queue stuck.
+    busy = true;
+  };
+  const flush = () => retrying || send();
+
+  // A hidden page may be frozen or discarded without another event: send now, with a keepalive
+  // fetch whose answer still clears the queue if the page lives on.
+  listen('visibilitychange', () => document.hidden && flush(), options.signal);
+  // The page is going away: a beacon is the surest way out. Its answer is never seen, so the
+  // events stay stored and the next page on this site sends them again, for the collector to dedupe.
+  listen('pagehide', () => retrying || (ready() && navigator.sendBeacon(...request(queue.peek(BATCH_SIZE)))), options.signal);
+  listen(
+    'online',
+    () => {
+      failures = 0;
+      send();
+    },
+    options.signal,
+  );
+
+  return {
+    schedule() {
+      if (queue.size >= BATCH_SIZE) flush();
+      else if (!timer) wait(FLUSH_INTERVAL_MS);
+    },
+    flush,
+  };
+}

@@ -1,0 +1,92 @@
+import type { BatchRequest, WireEvent } from '@hark/protocol';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { createInstance } from '../src/core/hark.js';
+import type { HarkOptions } from '../src/core/types.js';
+
+export const API_HOST = 'https://collector.test';
+export const WRITE_KEY = 'wk_test';
+
+type Answer = number | Response | Error;
+
+/**
+ * A collector that exists only as `fetch`: it answers `POST https://collector.test/v1/batch`
+ * from a script of answers (200 once the script runs out) and records every request. Any other
+ * request is a test failure, recorded in `unexpected` and answered with a rejection.
+ */
+export function fakeCollector() {
+  const answers: Answer[] = [];
+  const requests: { url: string; init: RequestInit; body: BatchRequest }[] = [];
+  const beacons: { url: string; body: BatchRequest }[] = [];
+  const unexpected: string[] = [];
+
+  const fetch = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = String(input);
+    if (url !== `${API_HOST}/v1/batch` || init.method !== 'POST' || typeof init.body !== 'string') {
+      unexpected.push(`${init.method ?? 'GET'} ${url}`);
+      throw new Error(`unexpected request ${url}`);
+    }
+    requests.push({ url, init, body: JSON.parse(init.body) });
+    const answer = answers.shift() ?? 200;
+    if (answer instanceof Error) throw answer;
+    return answer instanceof Response ? answer : new Response('{}', { status: answer });
+  });
+  const sendBeacon = vi.fn((url: string, body: string) => {
+    if (url !== `${API_HOST}/v1/batch`) unexpected.push(`beacon ${url}`);
+    beacons.push({ url, body: JSON.parse(body) });
+    return true;
+  });
+  vi.stubGlobal('fetch', fetch);
+  vi.spyOn(navigator, 'sendBeacon').mockImplementation(sendBeacon as typeof navigator.sendBeacon);
+
+  return {
+    fetch,
+    requests,
+    beacons,
+    unexpected,
+    /** Answers for the next requests, in order: a status, a Response, or an Error (network failure). */
+    answer: (...next: Answer[]) => answers.push(...next),
+    /** Every event the collector was sent, in the order it was sent, by fetch or by beacon. */
+    events: (): WireEvent[] => requests.flatMap((request) => request.body.batch),
+    beaconEvents: (): WireEvent[] => beacons.flatMap((beacon) => beacon.body.batch),
+  };
+}
+
+let controllers: AbortController[] = [];
+
+/** A started App, as createHark() makes it, that stops listening to the page after the test. */
+export function startHark(options: HarkOptions = {}) {
+  const controller = new AbortController();
+  controllers.push(controller);
+  const instance = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, signal: controller.signal, ...options });
+  instance.start();
+  return instance.hark;
+}
+
+/** Lets pending promise callbacks (fetch answers) run, and `ms` of fake time pass. */
+export const elapse = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+export function clearCookies() {
+  for (const cookie of document.cookie.split('; ')) {
+    const name = cookie.split('=')[0];
+    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
+  }
+}
+
+/** Every test starts on a fresh page: no storage, no cookies, fake time, the same URL. */
+export function useFreshPage() {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2030-01-02T03:04:05.000Z') });
+    localStorage.clear();
+    clearCookies();
+    history.replaceState(null, '', '/');
+    document.title = 'Home';
+  });
+  afterEach(() => {
+    for (const controller of controllers) controller.abort();
+    controllers = [];
+    vi.clearAllTimers();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+}

@@ -1,0 +1,37 @@
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+/**
+ * Builds the App into packages/sdk/dist. Each bundle is one block in the list below: to add one
+ * (the message UI, hark-ui.js), copy a block and change its input and output.
+ */
+const sdk = 'packages/sdk';
+const dist = `${sdk}/dist`;
+
+const compile = (overrides = {}) => typescript({ tsconfig: `${sdk}/tsconfig.build.json`, outputToFilesystem: true, ...overrides });
+
+// Size is a feature (DESIGN §7): mangle everything that is not a public name, keep no comments.
+const minify = () =>
+  terser({
+    ecma: 2020,
+    toplevel: true,
+    compress: { passes: 3, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+    format: { comments: false },
+  });
+
+export default [
+  // hark.js: the script-tag App. An IIFE that exports nothing and sets only window.hark.
+  {
+    input: `${sdk}/src/loader.ts`,
+    output: { file: `${dist}/hark.js`, format: 'iife', strict: false, plugins: [minify()] },
+    plugins: [nodeResolve({ browser: true }), compile()],
+  },
+  // hark.esm.js and its types: createHark() for bundlers, which bring their own js-cookie.
+  {
+    input: `${sdk}/src/index.ts`,
+    output: { dir: dist, entryFileNames: 'hark.esm.js', format: 'es' },
+    external: ['js-cookie'],
+    plugins: [nodeResolve({ browser: true }), compile({ declaration: true, declarationDir: `${dist}/types` })],
+  },
+];
