@@ -76,8 +76,10 @@ export function createSqliteMessages(db: Database): SqliteMessages {
 
     identity: s('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
     person: s('SELECT id, kind, user_id, email, traits FROM people WHERE id = ?'),
-    suppressed: s(`SELECT 1 FROM message_suppressions WHERE project_id = @project
-      AND ((type = 'userId' AND value IN (@userA, @userB)) OR (type = 'email' AND value = @email)) LIMIT 1`).pluck(),
+    // Three point lookups on the primary key; an OR across them would scan the project's list.
+    suppressed: s(`SELECT EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project AND type = 'userId' AND value = @userA)
+      OR EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project AND type = 'userId' AND value = @userB)
+      OR EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project AND type = 'email' AND value = @email)`).pluck(),
     stats: s(`SELECT message_id,
         sum(CASE WHEN shown_count > 0 THEN shown_count
                  WHEN clicked_at IS NOT NULL OR dismissed_at IS NOT NULL OR answered_at IS NOT NULL THEN 1 ELSE 0 END) AS shows,
@@ -243,8 +245,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
         ? { id: row.id, kind: row.kind, userId: row.user_id, email: row.email, traits: JSON.parse(row.traits) as Record<string, unknown> }
         : null;
 
-      const suppressed =
-        q.suppressed.get({ project: projectId, userA: query.userId, userB: person?.userId ?? null, email: person?.email ?? null }) !== undefined;
+      const suppressed = q.suppressed.get({ project: projectId, userA: query.userId, userB: person?.userId ?? null, email: person?.email ?? null }) === 1;
 
       const deliveries = new Map<string, DeliveryStats>();
       let eventCounts = query.eventRules.map(() => 0);
