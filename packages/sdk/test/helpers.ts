@@ -1,4 +1,7 @@
 import type { BatchRequest, WireEvent } from '@hark/protocol';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createInstance } from '../src/core/hark.js';
 import type { HarkOptions } from '../src/core/types.js';
@@ -15,7 +18,7 @@ type Answer = number | Response | Error;
  */
 export function fakeCollector() {
   const answers: Answer[] = [];
-  const requests: { url: string; init: RequestInit; body: BatchRequest }[] = [];
+  const requests: { url: string; init: RequestInit; body: BatchRequest; at: number }[] = [];
   const beacons: { url: string; body: BatchRequest }[] = [];
   const unexpected: string[] = [];
 
@@ -25,7 +28,7 @@ export function fakeCollector() {
       unexpected.push(`${init.method ?? 'GET'} ${url}`);
       throw new Error(`unexpected request ${url}`);
     }
-    requests.push({ url, init, body: JSON.parse(init.body) });
+    requests.push({ url, init, body: JSON.parse(init.body), at: Date.now() });
     const answer = answers.shift() ?? 200;
     if (answer instanceof Error) throw answer;
     return answer instanceof Response ? answer : new Response('{}', { status: answer });
@@ -52,6 +55,37 @@ export function fakeCollector() {
 }
 
 let controllers: AbortController[] = [];
+let restores: (() => void)[] = [];
+
+/** Replaces a property for this test only: the page's own descriptor (or its absence) comes back after. */
+function override(target: object, key: string, descriptor: PropertyDescriptor) {
+  const own = Object.getOwnPropertyDescriptor(target, key);
+  Object.defineProperty(target, key, { configurable: true, ...descriptor });
+  restores.push(() => (own ? Object.defineProperty(target, key, own) : delete (target as Record<string, unknown>)[key]));
+}
+
+const blocked = () => {
+  throw new DOMException('The document is sandboxed and lacks the allow-same-origin flag', 'SecurityError');
+};
+
+/** document.cookie throws, as in a sandboxed frame. */
+export const blockCookies = () => override(document, 'cookie', { get: blocked, set: blocked });
+
+/** localStorage throws on access, as with storage blocked or in a sandboxed frame. */
+export const blockLocalStorage = () => override(window, 'localStorage', { get: blocked });
+
+/** The page is hidden (another tab, minimised, or being left), and says so. */
+export const hidePage = () => {
+  override(document, 'hidden', { get: () => true });
+  override(document, 'visibilityState', { get: () => 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+};
+
+/** The browser sends Global Privacy Control and Do Not Track. */
+export const sendPrivacySignals = () => {
+  override(navigator, 'globalPrivacyControl', { get: () => true });
+  override(navigator, 'doNotTrack', { get: () => '1' });
+};
 
 /** A started App, as createHark() makes it, that stops listening to the page after the test. */
 export function startHark(options: HarkOptions = {}) {
@@ -83,10 +117,21 @@ export function useFreshPage() {
   });
   afterEach(() => {
     for (const controller of controllers) controller.abort();
+    for (const restore of restores.reverse()) restore();
     controllers = [];
+    restores = [];
     vi.clearAllTimers();
     vi.useRealTimers();
     vi.unstubAllGlobals();
     vi.restoreAllMocks();
   });
+}
+
+/** dist/hark.js as built by `npm run build`, or a test failure that says how to build it. */
+export function readBuiltScript(): string {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'hark.js');
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: run "npm run build" first ("npm test" builds before it tests).`);
+  }
+  return readFileSync(file, 'utf8');
 }

@@ -7,19 +7,19 @@ export interface Emitter {
 
 /**
  * A tiny event emitter whose listeners cannot break the App or each other. `on` cannot throw
- * either: the map has no prototype, so even a name like `__proto__` is just a name.
+ * either: a Map takes any name as it is, where an object would convert it to a string (and a
+ * name like `__proto__` would reach the prototype).
  */
 export function createEmitter(log: (...args: unknown[]) => void): Emitter {
-  const listeners: Record<string, Listener[]> = Object.create(null);
+  const listeners = new Map<unknown, Listener[]>();
+  const get = (name: unknown) => listeners.get(name) || [];
   return {
     on(name, listener) {
-      (listeners[name] ||= []).push(listener);
-      return () => {
-        listeners[name] = listeners[name]!.filter((other) => other != listener);
-      };
+      listeners.set(name, [...get(name), listener]);
+      return () => listeners.set(name, get(name).filter((other) => other != listener));
     },
     emit(name, ...args) {
-      for (const listener of listeners[name] || []) {
+      for (const listener of get(name)) {
         try {
           listener(...args);
         } catch (error) {
