@@ -63,7 +63,7 @@ export async function batch(hark: TestCollector, ...events: object[]): Promise<B
   return body;
 }
 
-export type Who = { anonymousId?: string; userId?: string };
+export type Who = { anonymousId?: string; userId?: string; userHash?: string };
 
 export const track = (who: Who, event: string, properties: Record<string, unknown> = {}, timestamp = at(0)) => ({
   type: 'track',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeUserHash } from '../src/identity/user-hash.js';
 import { startCollector, type TestCollector } from './harness.js';
 import { ask, at, batch, createMessage, DAY, identify, ids, interaction, rowCounts, showTo, track, whyNot } from './message-helpers.js';
 
@@ -411,5 +412,46 @@ describe('debug mode', () => {
       { id: both.id, name: 'both', stage: 'audience', reason: 'the person is a user; the audience is visitor' },
     ]);
     expect((await ask(hark, { userId: 'debugger' })).debug).toBeUndefined();
+  });
+});
+
+describe('identity verification and allowed origins', () => {
+  async function settings(patch: Record<string, unknown>): Promise<string> {
+    const res = await hark.admin('/api/v1/project', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+    expect(res.status).toBe(200);
+    return (await res.json()).verificationSecret as string;
+  }
+
+  it('does not show a verified person\'s messages, or their traits, to someone who only claims their user id', async () => {
+    const secret = await settings({ identityVerification: 'verify' });
+    await batch(hark, identify({ userId: 'vip', anonymousId: 'vip-laptop', userHash: computeUserHash(secret, 'vip') }, { plan: 'enterprise', name: 'Vera' }));
+    const message = await createMessage(hark, {
+      content: { title: 'Hello {{name|stranger}}' },
+      conditions: { audience: { traits: [{ trait: 'plan', op: 'equals', value: 'enterprise' }] } },
+    });
+
+    expect(ids(await ask(hark, { userId: 'vip', anonymousId: 'attacker-browser' }))).toEqual([]);
+    const proven = await ask(hark, { userId: 'vip', anonymousId: 'vip-phone', userHash: computeUserHash(secret, 'vip') });
+    expect(proven.messages.map((m) => m.content.title)).toEqual(['Hello Vera']);
+    // Vera's own browser still reaches her through its anonymous id.
+    expect(ids(await ask(hark, { userId: 'vip', anonymousId: 'vip-laptop' }))).toEqual([message.id]);
+  });
+
+  it('refuses an unproven user id when the project enforces verification', async () => {
+    const secret = await settings({ identityVerification: 'enforce' });
+    await createMessage(hark);
+    const refused = await hark.app.request(`/v1/messages?writeKey=${hark.project.writeKey}&userId=u1&userHash=${'0'.repeat(64)}`);
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error.code).toBe('verification_required');
+    expect((await ask(hark, { userId: 'u1', userHash: computeUserHash(secret, 'u1') })).messages).toHaveLength(1);
+    expect((await ask(hark, { anonymousId: 'still-anonymous' })).messages).toHaveLength(1);
+  });
+
+  it('answers browsers only from the allowed origins, when the project names them', async () => {
+    await settings({ allowedOrigins: ['https://app.customer.example'] });
+    await createMessage(hark);
+    const from = (origin: string) => hark.app.request(`/v1/messages?writeKey=${hark.project.writeKey}&anonymousId=a`, { headers: { origin } });
+    expect((await from('https://app.customer.example')).status).toBe(200);
+    expect((await from('https://evil.example')).status).toBe(403);
   });
 });

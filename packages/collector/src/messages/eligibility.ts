@@ -30,6 +30,8 @@ import { fillTemplate } from './template.js';
 export interface EligibilityQuery {
   userId: string | null;
   anonymousId: string | null;
+  /** The request carried a valid userHash for `userId`. */
+  userVerified: boolean;
   url: string | null;
   /** Set when the App asks right after this track call: only messages it triggers. */
   event: string | null;
@@ -85,16 +87,17 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
   if (messages.length === 0) return query.debug ? { messages: [], debug: { personId: null, excluded: [] } } : { messages: [] };
 
   const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
-  const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, eventRules });
+  const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
+  const userId = facts.userIdIgnored ? null : query.userId;
 
   // Someone never seen is a visitor with no history; a user id means a user even before the
   // identify call that says so has been stored.
   const known = facts.person;
   const person: PersonFacts = {
-    kind: query.userId ? 'user' : (known?.kind ?? 'visitor'),
+    kind: userId ? 'user' : (known?.kind ?? 'visitor'),
     traits: known?.traits ?? {},
     email: known?.email ?? null,
-    userId: known?.userId ?? query.userId,
+    userId: known?.userId ?? userId,
   };
   const personKey = facts.person?.id ?? (query.anonymousId ? `anon:${query.anonymousId}` : `user:${query.userId}`);
   const url = query.url ? parsePageUrl(query.url) : null;

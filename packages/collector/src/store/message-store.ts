@@ -43,6 +43,11 @@ export interface MessageStore {
 export interface FactsQuery {
   userId: string | null;
   anonymousId: string | null;
+  /**
+   * The request proved the user id (valid userHash). Without proof a verified person is not
+   * read through their user id (DESIGN §4); their anonymous id on this device still reaches them.
+   */
+  userVerified: boolean;
   /** Distinct events-performed rules across the live messages; counted in one query. */
   eventRules: EventRule[];
 }
@@ -56,6 +61,8 @@ export interface EligibilityFacts {
     email: string | null;
     traits: Record<string, unknown>;
   } | null;
+  /** The user id named a verified person and came without proof, so it was not used. */
+  userIdIgnored: boolean;
   /** On the project's suppression list by user id (the person's or the one asked with) or email. */
   suppressed: boolean;
   /** Same order as `FactsQuery.eventRules`. */

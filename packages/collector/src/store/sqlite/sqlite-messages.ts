@@ -22,6 +22,15 @@ interface MessageRow {
   updated_at: number;
 }
 
+interface PersonFactsRow {
+  id: string;
+  kind: PersonKind;
+  user_id: string | null;
+  email: string | null;
+  traits: string;
+  verified: number;
+}
+
 interface StatsRow {
   message_id: string;
   shows: number;
@@ -75,7 +84,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
     messageKind: s('SELECT kind FROM messages WHERE project_id = ? AND id = ?').pluck(),
 
     identity: s('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
-    person: s('SELECT id, kind, user_id, email, traits FROM people WHERE id = ?'),
+    person: s('SELECT id, kind, user_id, email, traits, verified FROM people WHERE id = ?'),
     // Three point lookups on the primary key; an OR across them would scan the project's list.
     suppressed: s(`SELECT EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project AND type = 'userId' AND value = @userA)
       OR EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project AND type = 'userId' AND value = @userB)
@@ -234,18 +243,25 @@ export function createSqliteMessages(db: Database): SqliteMessages {
 
     async eligibilityFacts(projectId, query): Promise<EligibilityFacts> {
       // The user id wins: once identify has been stored, that person holds the whole history.
-      const personId =
-        ((query.userId && q.identity.get(projectId, 'user', query.userId)) as string | undefined) ||
-        ((query.anonymousId && q.identity.get(projectId, 'anonymous', query.anonymousId)) as string | undefined) ||
-        null;
-      const row = personId
-        ? (q.person.get(personId) as { id: string; kind: PersonKind; user_id: string | null; email: string | null; traits: string } | undefined)
-        : undefined;
+      let row: PersonFactsRow | undefined;
+      let userIdIgnored = false;
+      const byUser = query.userId ? (q.identity.get(projectId, 'user', query.userId) as string | undefined) : undefined;
+      if (byUser) {
+        row = q.person.get(byUser) as PersonFactsRow | undefined;
+        if (row?.verified === 1 && !query.userVerified) {
+          row = undefined;
+          userIdIgnored = true;
+        }
+      }
+      if (!row && query.anonymousId) {
+        const byAnonymous = q.identity.get(projectId, 'anonymous', query.anonymousId) as string | undefined;
+        if (byAnonymous) row = q.person.get(byAnonymous) as PersonFactsRow | undefined;
+      }
       const person = row
         ? { id: row.id, kind: row.kind, userId: row.user_id, email: row.email, traits: JSON.parse(row.traits) as Record<string, unknown> }
         : null;
 
-      const suppressed = q.suppressed.get({ project: projectId, userA: query.userId, userB: person?.userId ?? null, email: person?.email ?? null }) === 1;
+      const suppressed = q.suppressed.get({ project: projectId, userA: userIdIgnored ? null : query.userId, userB: person?.userId ?? null, email: person?.email ?? null }) === 1;
 
       const deliveries = new Map<string, DeliveryStats>();
       let eventCounts = query.eventRules.map(() => 0);
@@ -260,7 +276,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
           });
         }
       }
-      return { person, suppressed, eventCounts, deliveries };
+      return { person, userIdIgnored, suppressed, eventCounts, deliveries };
     },
 
     async results(projectId, messageId, range): Promise<MessageCounts> {
