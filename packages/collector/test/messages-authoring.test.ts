@@ -15,7 +15,7 @@ async function refused(definition: unknown): Promise<Record<string, string>> {
   const res = await postMessage(hark, definition);
   const body = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(400);
-  expect(body.error.code).toBe('invalid_message');
+  expect(body.error.code).toBe('invalid_fields');
   return body.error.fields;
 }
 
@@ -97,6 +97,11 @@ describe('authoring messages', () => {
   it('refuses a page rule whose regular expression does not compile, naming the field', async () => {
     const fields = await refused({ ...survey, conditions: { page: { rules: [{ mode: 'include', match: 'equals', value: '/ok' }, { mode: 'include', match: 'regex', value: '(unclosed' }] } } });
     expect(fields).toEqual({ 'conditions.page.rules.1.value': 'must be a valid regular expression' });
+  });
+
+  it('refuses a page rule that is neither a path nor a whole URL, since it could never match', async () => {
+    const fields = await refused({ ...survey, conditions: { page: { rules: [{ mode: 'include', match: 'equals', value: 'example.com/pricing' }] } } });
+    expect(fields).toEqual({ 'conditions.page.rules.0.value': 'must start with / (a path) or a scheme like https:// (a whole URL) for equals' });
   });
 
   it('reports every problem of a message at once, each against its field', async () => {

@@ -161,7 +161,7 @@ export function validateMessage(input: unknown): ValidationResult {
   if (isObject(raw.content)) checkContent(kind, raw.content, fields);
 
   const conditions = isObject(raw.conditions) ? raw.conditions : {};
-  checkRegexes(conditions.page, fields);
+  checkPageRules(conditions.page, fields);
   checkValues(isObject(conditions.audience) ? conditions.audience.traits : undefined, 'conditions.audience.traits', fields);
   if (isObject(conditions.trigger) && conditions.trigger.type === 'event') checkValues(conditions.trigger.where, 'conditions.trigger.where', fields);
   const rawSchedule = conditions.schedule;
@@ -199,11 +199,16 @@ function checkContent(kind: MessageKind | null, content: Record<string, unknown>
   }
 }
 
-function checkRegexes(page: unknown, fields: FieldErrors): void {
+function checkPageRules(page: unknown, fields: FieldErrors): void {
   const rules = isObject(page) && Array.isArray(page.rules) ? page.rules : [];
   rules.forEach((rule, i) => {
-    if (!isObject(rule) || rule.match !== 'regex' || typeof rule.value !== 'string') return;
+    if (!isObject(rule) || typeof rule.value !== 'string') return;
     const path = `conditions.page.rules.${i}.value`;
+    // "example.com/pricing" would silently never match: it is neither a path nor a whole URL.
+    if ((rule.match === 'equals' || rule.match === 'starts_with') && !/^(\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(rule.value)) {
+      return add(fields, path, `must start with / (a path) or a scheme like https:// (a whole URL) for ${rule.match}`);
+    }
+    if (rule.match !== 'regex') return;
     if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
     try {
       new RegExp(rule.value);

@@ -49,7 +49,7 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
     const projectId = c.get('project').id;
     const current = await load(projectId, c.req.param('id'));
     const patch = await readJsonBody(c.req.raw, MAX_MESSAGE_BYTES);
-    if (!isObject(patch)) throw new ApiError(400, 'invalid_message', 'A PATCH body is a JSON object (merge patch) of the fields to change.');
+    if (!isObject(patch)) throw new ApiError(400, 'invalid_fields', 'A PATCH body is a JSON object (merge patch) of the fields to change.');
     const base = toDefinition(current);
     // A new kind keeps only the text every kind shares; the old kind's fields would not fit it.
     if (typeof patch.kind === 'string' && patch.kind !== current.kind) base.content = { title: current.content.title, body: current.content.body };
@@ -100,11 +100,11 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
   routes.post('/suppressions', async (c) => {
     const fields: FieldErrors = {};
     const body = collect(suppressionBody, await readJsonBody(c.req.raw, 256 * 1024), '', fields);
-    if (!body) throw new ApiError(400, 'invalid_suppressions', 'The suppression list was not changed; see fields.', fields);
+    if (!body) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
     body.emails?.forEach((email, i) => {
       if (!EMAIL.test(email)) fields[`emails.${i}`] = 'must be an email address';
     });
-    if (Object.keys(fields).length) throw new ApiError(400, 'invalid_suppressions', 'The suppression list was not changed; see fields.', fields);
+    if (Object.keys(fields).length) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
     const entries = [
       ...(body.userIds ?? []).map((value) => ({ type: 'userId' as const, value })),
       ...(body.emails ?? []).map((value) => ({ type: 'email' as const, value })),
@@ -135,11 +135,11 @@ const suppressionBody = z
   .refine((body) => (body.userIds?.length ?? 0) + (body.emails?.length ?? 0) > 0, { error: 'give userIds, emails or both', path: ['userIds'] });
 
 function valid(body: unknown) {
-  if (!isObject(body)) throw new ApiError(400, 'invalid_message', 'The body must be a JSON object describing the message.');
+  if (!isObject(body)) throw new ApiError(400, 'invalid_fields', 'The body must be a JSON object describing the message.');
   const result = validateMessage(body);
   if (!result.ok) {
     const count = Object.keys(result.fields).length;
-    throw new ApiError(400, 'invalid_message', `The message has ${count} problem${count === 1 ? '' : 's'}; see fields.`, result.fields);
+    throw new ApiError(400, 'invalid_fields', `The message has ${count} problem${count === 1 ? '' : 's'}; see fields.`, result.fields);
   }
   return result.message;
 }
