@@ -17,7 +17,26 @@ const app = createApp({
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
 });
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+let stopping = false;
+/**
+ * While draining, every answer says `Connection: close`. `server.close()` only refuses new
+ * connections: a keep-alive client that kept sending on its open one was served until the
+ * 10 s timer below cut the process down (exit 1, possibly mid-answer). Now that connection
+ * closes after its answer, and the client's next request is refused, so it retries later.
+ */
+async function answer(request: Request, env: unknown): Promise<Response> {
+  const response = await app.fetch(request, env);
+  if (stopping) {
+    try {
+      response.headers.set('connection', 'close');
+    } catch {
+      // Immutable headers: this connection stays open until the keep-alive timeout.
+    }
+  }
+  return response;
+}
+
+const server = serve({ fetch: answer, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
   console.log(
     [
@@ -31,7 +50,6 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   );
 });
 
-let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
