@@ -1,11 +1,4 @@
-import type {
-  Message,
-  MessageAppearance,
-  MessageContent,
-  MessageKind,
-  MessageStatus,
-  StoredSchedule,
-} from '@hark/protocol';
+import type { Message, MessageKind, MessageStatus, StoredSchedule } from '@hark/protocol';
 import { z } from 'zod';
 import { add, collect, type FieldErrors } from './field-errors.js';
 import { isTimeZone, localTimeToUtc } from './conditions.js';
@@ -175,9 +168,9 @@ export function validateMessage(input: unknown): ValidationResult {
       kind: parsed.kind,
       status: parsed.status,
       priority: parsed.priority,
-      content: content as MessageContent,
-      appearance: parsed.appearance as MessageAppearance,
-      conditions: { ...parsed.conditions, schedule } as MessageRecord['conditions'],
+      content,
+      appearance: parsed.appearance,
+      conditions: { ...parsed.conditions, schedule },
     },
   };
 }
