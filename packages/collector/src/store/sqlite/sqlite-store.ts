@@ -17,6 +17,7 @@ import type {
   PersonSummary,
   Project,
 } from '../types.js';
+import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { iso, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { SqliteIngest } from './sqlite-ingest.js';
@@ -54,6 +55,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
   const writer = new SqliteIngest(db, messages.recordInteraction);
+  // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts.
+  const groupCommit = createGroupCommit(db, writer.ingest);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
 
@@ -121,7 +124,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]> {
-      return writer.ingest(projectId, events);
+      return groupCommit.ingest(projectId, events);
     },
 
     async listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>> {
@@ -224,6 +227,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async close() {
+      if (db.open) groupCommit.flush();
       if (db.open) db.close();
     },
   };
