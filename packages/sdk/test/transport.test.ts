@@ -214,3 +214,37 @@ describe('leaving the page', () => {
     expect(storedQueue().map((event) => event.messageId)).toEqual(collector.beaconEvents().map((event) => event.messageId));
   });
 });
+
+describe('leaving the page while a request is in flight', () => {
+  it('beacons only what is not in flight already', async () => {
+    const collector = fakeCollector();
+    collector.fetch.mockImplementationOnce(async (_url, init) => {
+      collector.requests.push({ url: `${API_HOST}/v1/batch`, init: init!, body: JSON.parse(init!.body as string), at: Date.now() });
+      return new Promise<Response>(() => {});
+    });
+    const hark = startHark({ autoPage: false });
+
+    for (let i = 1; i <= 25; i++) hark.track(`Event ${i}`);
+    await elapse(0);
+    window.dispatchEvent(new Event('pagehide'));
+
+    expect(collector.events().map((event) => event.event)).toEqual(Array.from({ length: 20 }, (_, i) => `Event ${i + 1}`));
+    expect(collector.beaconEvents().map((event) => event.event)).toEqual(['Event 21', 'Event 22', 'Event 23', 'Event 24', 'Event 25']);
+  });
+
+  it('beacons nothing when all that waits is in flight', async () => {
+    const collector = fakeCollector();
+    collector.fetch.mockImplementationOnce(async (_url, init) => {
+      collector.requests.push({ url: `${API_HOST}/v1/batch`, init: init!, body: JSON.parse(init!.body as string), at: Date.now() });
+      return new Promise<Response>(() => {});
+    });
+    const hark = startHark({ autoPage: false });
+
+    hark.track('In Flight');
+    await elapse(500);
+    window.dispatchEvent(new Event('pagehide'));
+
+    expect(collector.requests).toHaveLength(1);
+    expect(collector.beacons).toHaveLength(0);
+  });
+});

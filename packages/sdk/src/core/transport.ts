@@ -1,5 +1,5 @@
 import type { BatchRequest, WireEvent } from '@hark/protocol';
-import type { EventQueue } from './event-queue.js';
+import { MAX_QUEUE, type EventQueue } from './event-queue.js';
 import { listen } from './listen.js';
 import type { HarkOptions } from './types.js';
 
@@ -30,7 +30,8 @@ export function createTransport(
   log: (...args: unknown[]) => void,
 ): Transport {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let busy = false;
+  // How many of the oldest queued events are in the request in flight: 0 when none is.
+  let sending = 0;
   // Set while waiting out a failure or a Retry-After: nothing but that timer sends meanwhile.
   let retrying: boolean | undefined;
   let failures = 0;
@@ -40,7 +41,8 @@ export function createTransport(
     const body: BatchRequest = { batch: batch.map((event) => ({ ...event, sentAt })), sentAt, writeKey: options.writeKey! };
     return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
   };
-  const ready = () => options.writeKey && allowed() && !options.signal?.aborted && queue.size;
+  // Something to send that is not in flight already, and leave to send it.
+  const ready = () => options.writeKey && allowed() && !options.signal?.aborted && queue.size > sending;
   const wait = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(send, ms);
@@ -49,7 +51,7 @@ export function createTransport(
   const send = () => {
     clearTimeout(timer);
     timer = retrying = undefined;
-    if (busy || !ready()) return;
+    if (sending || !ready()) return;
     const batch = queue.peek(BATCH_SIZE);
     const [url, body] = request(batch);
     // A keepalive fetch outlives the page, but browsers refuse one over 64 KB.
@@ -68,7 +70,7 @@ export function createTransport(
         return seconds >= 0 ? seconds * 1e3 : Math.min(MAX_BACKOFF_MS, 1e3 * 2 ** failures++) * (0.5 + Math.random() / 2);
       })
       .then((delay) => {
-        busy = false;
+        sending = 0;
         if (delay == null) send();
         else {
           log('retry in', delay);
@@ -77,16 +79,18 @@ export function createTransport(
         }
       });
     // Set after the call, so a fetch that throws at once cannot leave the queue stuck.
-    busy = true;
+    sending = batch.length;
   };
   const flush = () => retrying || send();
 
   // A hidden page may be frozen or discarded without another event: send now, with a keepalive
   // fetch whose answer still clears the queue if the page lives on.
   listen('visibilitychange', () => document.hidden && flush(), options.signal);
-  // The page is going away: a beacon is the surest way out. Its answer is never seen, so the
-  // events stay stored and the next page on this site sends them again, for the collector to dedupe.
-  listen('pagehide', () => retrying || (ready() && navigator.sendBeacon(...request(queue.peek(BATCH_SIZE)))), options.signal);
+  // The page is going away: a beacon is the surest way out for what is not already in flight
+  // (a keepalive fetch finishes on its own). Its answer is never seen, so the events stay stored
+  // and the next page on this site sends them again, for the collector to dedupe. A beacon over
+  // 64 KB is refused and its events simply wait for that next page.
+  listen('pagehide', () => retrying || (ready() && navigator.sendBeacon(...request(queue.peek(MAX_QUEUE).slice(sending)))), options.signal);
   listen(
     'online',
     () => {
