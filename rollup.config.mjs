@@ -16,7 +16,7 @@ const minify = () =>
   terser({
     ecma: 2020,
     toplevel: true,
-    compress: { passes: 3, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+    compress: { passes: 4, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
     format: { comments: false },
   });
 

@@ -215,6 +215,47 @@ describe('leaving the page', () => {
   });
 });
 
+describe('leaving the page, as Chromium orders it: pagehide, then hidden', () => {
+  it('sends beaconed events only once', async () => {
+    const collector = fakeCollector();
+    const hark = startHark({ autoPage: false });
+
+    hark.track('Clicked Link');
+    window.dispatchEvent(new Event('pagehide'));
+    hidePage();
+    await elapse(0);
+
+    expect(collector.beacons).toHaveLength(1);
+    expect(collector.requests).toHaveLength(0);
+  });
+
+  it('sends by keepalive fetch what a refused beacon could not take', async () => {
+    const collector = fakeCollector();
+    vi.mocked(navigator.sendBeacon).mockReturnValue(false);
+    const hark = startHark({ autoPage: false });
+
+    hark.track('Clicked Link');
+    window.dispatchEvent(new Event('pagehide'));
+    hidePage();
+    await elapse(0);
+
+    expect(collector.events().map((event) => event.event)).toEqual(['Clicked Link']);
+  });
+
+  it('sends again as usual when the page comes back from the back/forward cache', async () => {
+    const collector = fakeCollector();
+    const hark = startHark({ autoPage: false });
+
+    hark.track('Before Leaving');
+    window.dispatchEvent(new Event('pagehide'));
+    hark.track('After Coming Back');
+    await elapse(500);
+
+    // The beaconed event goes again with the next batch: the collector keeps one copy.
+    expect(collector.events().map((event) => event.event)).toEqual(['Before Leaving', 'After Coming Back']);
+  });
+});
+
 describe('leaving the page while a request is in flight', () => {
   it('beacons only what is not in flight already', async () => {
     const collector = fakeCollector();

@@ -4,10 +4,10 @@ import { createContext, pageInfo } from './context.js';
 import { createEmitter } from './emitter.js';
 import { createEventQueue } from './event-queue.js';
 import { createIdentity } from './identity.js';
+import { startMessages } from './messages.js';
 import { trackPages } from './page-tracking.js';
 import { createStorage } from './storage.js';
 import { createTransport } from './transport.js';
-import { startMessages } from './messages.js';
 import type { Hark, HarkOptions, Properties, Result } from './types.js';
 import { uuid } from './uuid.js';
 
@@ -15,7 +15,10 @@ export interface Instance {
   hark: Hark;
   /** Runs one call given as `[method, ...args]`, dated `at` (ms) when the stub recorded it earlier. */
   run(args: ArrayLike<unknown>, at?: number): unknown;
-  /** Starts automatic page views and extensions, and sends what earlier pages left unsent. */
+  /**
+   * Records the first page view, starts page tracking and the messages seam, and sends what
+   * earlier pages left unsent.
+   */
   start(): void;
 }
 

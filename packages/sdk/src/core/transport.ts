@@ -32,8 +32,9 @@ export function createTransport(
   let timer: ReturnType<typeof setTimeout> | undefined;
   // How many of the oldest queued events are in the request in flight: 0 when none is.
   let sending = 0;
-  // Set while waiting out a failure or a Retry-After: nothing but that timer sends meanwhile.
-  let retrying: boolean | undefined;
+  // Set while only a timer may send: waiting out a failure or a Retry-After, or once the page is
+  // leaving and its events went by beacon.
+  let holding: boolean | undefined;
   let failures = 0;
 
   const request = (batch: WireEvent[]) => {
@@ -41,7 +42,7 @@ export function createTransport(
     const body: BatchRequest = { batch: batch.map((event) => ({ ...event, sentAt })), sentAt, writeKey: options.writeKey! };
     return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
   };
-  // Something to send that is not in flight already, and leave to send it.
+  // Events not already in flight, and a write key and the visitor's consent to send them.
   const ready = () => options.writeKey && allowed() && !options.signal?.aborted && queue.size > sending;
   const wait = (ms: number) => {
     clearTimeout(timer);
@@ -50,7 +51,7 @@ export function createTransport(
 
   const send = () => {
     clearTimeout(timer);
-    timer = retrying = undefined;
+    timer = holding = undefined;
     if (sending || !ready()) return;
     const batch = queue.peek(BATCH_SIZE);
     const [url, body] = request(batch);
@@ -74,14 +75,14 @@ export function createTransport(
         if (delay == null) send();
         else {
           log('retry in', delay);
-          retrying = true;
+          holding = true;
           wait(delay);
         }
       });
     // Set after the call, so a fetch that throws at once cannot leave the queue stuck.
     sending = batch.length;
   };
-  const flush = () => retrying || send();
+  const flush = () => holding || send();
 
   // A hidden page may be frozen or discarded without another event: send now, with a keepalive
   // fetch whose answer still clears the queue if the page lives on.
@@ -89,8 +90,13 @@ export function createTransport(
   // The page is going away: a beacon is the surest way out for what is not already in flight
   // (a keepalive fetch finishes on its own). Its answer is never seen, so the events stay stored
   // and the next page on this site sends them again, for the collector to dedupe. A beacon over
-  // 64 KB is refused and its events simply wait for that next page.
-  listen('pagehide', () => retrying || (ready() && navigator.sendBeacon(...request(queue.peek(MAX_QUEUE).slice(sending)))), options.signal);
+  // 64 KB is refused and its events simply wait for that next page. Holding then keeps the
+  // visibilitychange that follows pagehide (in Chromium) from sending them a second time.
+  listen(
+    'pagehide',
+    () => holding || (ready() && (holding = navigator.sendBeacon(...request(queue.peek(MAX_QUEUE).slice(sending))))),
+    options.signal,
+  );
   listen(
     'online',
     () => {

@@ -54,7 +54,7 @@ export interface HarkCore {
   readonly hark: Hark;
   anonymousId(): string;
   userId(): string | undefined;
-  /** False while the visitor has opted out: an extension must then neither fetch nor show. */
+  /** False while the visitor has opted out: messages must then be neither fetched nor shown. */
   allowed(): boolean;
   emit(name: string, ...args: unknown[]): void;
   log(...args: unknown[]): void;
