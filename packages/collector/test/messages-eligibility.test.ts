@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeUserHash } from '../src/identity/user-hash.js';
 import { startCollector, type TestCollector } from './harness.js';
-import { ask, at, batch, createMessage, DAY, identify, ids, interaction, rowCounts, showTo, track, whyNot } from './message-helpers.js';
+import { ask, at, batch, createMessage, DAY, identify, ids, interaction, patchMessage, rowCounts, showTo, track, whyNot } from './message-helpers.js';
 
 let hark: TestCollector;
 beforeEach(async () => {
@@ -308,6 +308,25 @@ describe('triggers', () => {
     expect(ids(response)).toEqual([onExport.id]);
     expect(whyNot(response, onLoad.id)).toBe('trigger: asked for messages triggered by "Report Exported"; this one shows on page view');
     expect(whyNot(response, onInvite.id)).toBe('trigger: asked for messages triggered by "Report Exported"; this one waits for "Invited Teammate"');
+  });
+
+  it('names the events that trigger live messages, so the App knows after which track calls to ask again', async () => {
+    expect((await ask(hark, { anonymousId: 'trigger' })).triggerEvents).toEqual([]);
+    await createMessage(hark, { name: 'on load' });
+    await createMessage(hark, { name: 'on export', conditions: { trigger: { type: 'event', event: 'Report Exported' } } });
+    await createMessage(hark, { name: 'on export too', conditions: { trigger: { type: 'event', event: 'Report Exported' } } });
+    const leadsOnly = await createMessage(hark, {
+      name: 'on invite, leads only',
+      conditions: { audience: { kinds: ['lead'] }, trigger: { type: 'event', event: 'Invited Teammate' } },
+    });
+    await createMessage(hark, { name: 'paused', status: 'paused', conditions: { trigger: { type: 'event', event: 'Paused Event' } } });
+
+    // Every live trigger is named, even one this visitor may not see, and even when asked for one event.
+    expect((await ask(hark, { anonymousId: 'trigger' })).triggerEvents).toEqual(['Report Exported', 'Invited Teammate']);
+    expect((await ask(hark, { anonymousId: 'trigger', event: 'Report Exported' })).triggerEvents).toEqual(['Report Exported', 'Invited Teammate']);
+
+    expect((await patchMessage(hark, leadsOnly.id, { status: 'paused' })).status).toBe(200);
+    expect((await ask(hark, { anonymousId: 'trigger' })).triggerEvents).toEqual(['Report Exported']);
   });
 });
 

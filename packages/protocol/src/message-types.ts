@@ -145,6 +145,12 @@ export interface ExcludedMessage {
 /** `GET /v1/messages` answer. `messages` is in priority order, highest first. */
 export interface MessagesResponse {
   messages: EligibleMessage[];
+  /**
+   * The event names that trigger any live message of the project, whether or not this person
+   * may see them: after a `track` of one of these the App asks again with `event=`, and after
+   * any other it need not ask. Cached with the live messages, so it costs nothing to answer.
+   */
+  triggerEvents: string[];
   debug?: {
     /** The person the collector resolved, or null for a visitor it has never seen. */
     personId: string | null;

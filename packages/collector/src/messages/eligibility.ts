@@ -51,6 +51,8 @@ interface CompiledProject {
   messages: Compiled[];
   /** Distinct (event, withinDays) pairs across all live audiences. */
   rules: { event: string; withinDays: number | undefined }[];
+  /** Distinct event names live messages are triggered by: the App asks again after these. */
+  triggerEvents: string[];
 }
 
 const compiledByList = new WeakMap<readonly Message[], CompiledProject>();
@@ -76,6 +78,7 @@ function compile(live: readonly Message[]): CompiledProject {
       };
     }),
     rules,
+    triggerEvents: [...new Set(live.flatMap(({ conditions: { trigger } }) => (trigger.type === 'event' ? [trigger.event] : [])))],
   };
   compiledByList.set(live, compiled);
   return compiled;
@@ -83,8 +86,8 @@ function compile(live: readonly Message[]): CompiledProject {
 
 export async function eligibleMessages(store: MessageStore, projectId: string, query: EligibilityQuery, now: number): Promise<MessagesResponse> {
   const live = await store.live(projectId);
-  const { messages, rules } = compile(live);
-  if (messages.length === 0) return query.debug ? { messages: [], debug: { personId: null, excluded: [] } } : { messages: [] };
+  const { messages, rules, triggerEvents } = compile(live);
+  if (messages.length === 0) return query.debug ? { messages: [], triggerEvents, debug: { personId: null, excluded: [] } } : { messages: [], triggerEvents };
 
   const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
   const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
@@ -136,7 +139,7 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
       trigger: conditions.trigger,
     } as EligibleMessage);
   }
-  return query.debug ? { messages: eligible, debug: { personId: facts.person?.id ?? null, excluded } } : { messages: eligible };
+  return query.debug ? { messages: eligible, triggerEvents, debug: { personId: facts.person?.id ?? null, excluded } } : { messages: eligible, triggerEvents };
 }
 
 /** Fills `{{trait}}` in every text field; null when a cta URL would stop being http(s). */
