@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureEligibility, type EligibilityOptions } from './eligibility.js';
+import { measureHostPage, type HostPageOptions } from './host-page.js';
+import { measureIdentify, type IdentifyOptions } from './identify.js';
+import { measureIngest, type IngestOptions } from './ingest.js';
+import { currentLoad, describeMachine } from './machine.js';
+import { cleanUp, cleanUpNow, ROOT } from './processes.js';
+import { renderResults, writeResults, type BenchResults } from './report.js';
+import { measureWeights } from './weights.js';
+
+/**
+ * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
+ * docs/BENCHMARKS.md. Options (after `--`):
+ *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify
+ *   --seed=N            data sets and request streams (default 42)
+ *   --no-build          measure the App as it is in packages/sdk/dist
+ *   --cpu-slowdown=N    host page with Chromium's CPU slowed N× (4 = Lighthouse mobile)
+ *   --profile           a V8 CPU profile of every collector process, in .bench/profiles/
+ * Loopback only; every server it starts, and every temp file, is gone when it ends.
+ */
+
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: string[]) {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const unknown = argv.filter((a) => !/^--(quick|no-build|profile|only=.+|seed=\d+|cpu-slowdown=\d+(\.\d+)?)$/.test(a));
+  if (unknown.length) throw new Error(`Unknown options: ${unknown.join(' ')}. See bench/run.ts for the list.`);
+  const only = value('only')?.split(',') as Section[] | undefined;
+  for (const name of only ?? []) if (!SECTIONS.includes(name)) throw new Error(`--only takes ${SECTIONS.join(', ')}; not "${name}".`);
+  return {
+    quick: flag('quick'),
+    build: !flag('no-build'),
+    profile: flag('profile'),
+    seed: Number(value('seed') ?? 42),
+    cpuSlowdown: Number(value('cpu-slowdown') ?? 1),
+    sections: new Set<Section>(only ?? SECTIONS),
+  };
+}
+
+interface Plan {
+  hostPage: HostPageOptions;
+  ingest: Omit<IngestOptions, 'seed'>;
+  eligibility: Omit<EligibilityOptions, 'seed'>;
+  identify: Omit<IdentifyOptions, 'seed'>;
+}
+
+const FULL: Plan = {
+  hostPage: { rounds: 7, settleMs: 2500, cpuSlowdown: 1 },
+  ingest: { rounds: 5, durationMs: 4000, warmupMs: 1500, connections: 16, withNormalSync: true },
+  eligibility: {
+    size: { people: 50_000, events: 1_000_000, messages: 50 },
+    rate: 2000,
+    ingestEventsPerSecond: 10_000,
+    durationMs: 20_000,
+    warmupMs: 3000,
+  },
+  identify: { histories: [10, 1000, 10_000], visitors: 15 },
+};
+
+const QUICK: Plan = {
+  hostPage: { rounds: 1, settleMs: 1200, cpuSlowdown: 1 },
+  ingest: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 16, withNormalSync: false },
+  eligibility: {
+    size: { people: 2000, events: 20_000, messages: 50 },
+    rate: 2000,
+    ingestEventsPerSecond: 10_000,
+    durationMs: 2000,
+    warmupMs: 500,
+  },
+  identify: { histories: [10, 100, 1000], visitors: 3 },
+};
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = args.quick ? QUICK : FULL;
+  plan.hostPage.cpuSlowdown = args.cpuSlowdown;
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  if (args.profile) {
+    process.env.BENCH_PROFILE_DIR = join(ROOT, '.bench', 'profiles');
+    mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
+  }
+  const results: BenchResults = {
+    mode: args.quick ? 'quick' : 'full',
+    seed: args.seed,
+    startedAt: new Date(started),
+    durationMs: 0,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    machine: describeMachine(),
+    notes: [],
+  };
+
+  if (args.build && (args.sections.has('weights') || args.sections.has('host-page'))) {
+    log('building the App (npm run build)');
+    try {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    } catch (error) {
+      const message = `npm run build failed, so the App was measured as it already was in packages/sdk/dist: ${String((error as { stderr?: Buffer }).stderr ?? error).split('\n')[0]}`;
+      results.notes.push(message);
+      log(message);
+    }
+  }
+
+  const run = async <T>(section: Section, measure: () => Promise<T> | T): Promise<T | undefined> => {
+    if (!args.sections.has(section)) return undefined;
+    log(`— ${section}`);
+    return measure();
+  };
+  results.weights = await run('weights', () => {
+    const bundles = measureWeights();
+    for (const b of bundles) log(`${b.product} ${b.part}: ${b.weight ? `${b.weight.gzip} B gzip, ${b.weight.brotli} B brotli` : 'not built'}`);
+    return bundles;
+  });
+  results.hostPage = await run('host-page', () => measureHostPage(plan.hostPage, log));
+  results.ingest = await run('ingest', () => measureIngest({ seed: args.seed, ...plan.ingest }, log));
+  results.eligibility = await run('eligibility', () => measureEligibility({ seed: args.seed, ...plan.eligibility }, log));
+  results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
+
+  results.machine.loadEnd = currentLoad();
+  results.durationMs = Date.now() - started;
+  const section = renderResults(results);
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  writeFileSync(join(ROOT, '.bench', `results-${results.mode}.json`), JSON.stringify(results, null, 2));
+  const complete = args.sections.size === SECTIONS.length;
+  if (!args.quick && complete) {
+    writeResults(join(ROOT, 'docs', 'BENCHMARKS.md'), section);
+    log('wrote docs/BENCHMARKS.md');
+  } else {
+    const target = join(ROOT, '.bench', args.quick ? 'quick.md' : 'partial.md');
+    writeResults(target, section);
+    log(`wrote ${target} (docs/BENCHMARKS.md is written by a full run of every section)`);
+  }
+  console.log(`\n${section.split('\n').slice(1, -1).join('\n')}`);
+}
+
+process.on('exit', cleanUpNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    cleanUpNow();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
