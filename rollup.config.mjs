@@ -20,11 +20,20 @@ const minify = () =>
     format: { comments: false },
   });
 
+const minifyUi = () => terser({ ecma: 2020, toplevel: true, compress: { passes: 2 }, format: { comments: false } });
+
 export default [
   // hark.js: the script-tag App. An IIFE that exports nothing and sets only window.hark.
   {
     input: `${sdk}/src/loader.ts`,
     output: { file: `${dist}/hark.js`, format: 'iife', strict: false, plugins: [minify()] },
+    plugins: [nodeResolve({ browser: true }), compile()],
+  },
+  // hark-ui.js: the message UI (Preact), loaded by the core only when a message is due. Minified
+  // without terser's unsafe rewrites, which Preact's own build does not expect.
+  {
+    input: `${sdk}/src/ui/index.ts`,
+    output: { file: `${dist}/hark-ui.js`, format: 'iife', plugins: [minifyUi()] },
     plugins: [nodeResolve({ browser: true }), compile()],
   },
   // hark.esm.js and its types: createHark() for bundlers, which bring their own js-cookie.

@@ -1,3 +1,3 @@
 export { createHark } from './esm.js';
 export { VERSION } from './core/version.js';
-export type { Hark, HarkCore, HarkOptions, Properties, Result, WireEvent } from './core/types.js';
+export type { Hark, HarkOptions, Properties, Result, WireEvent } from './core/types.js';

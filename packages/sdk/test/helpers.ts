@@ -1,4 +1,4 @@
-import type { BatchRequest, WireEvent } from '@hark/protocol';
+import type { BatchRequest, EligibleMessage, MessagesResponse, WireEvent } from '@hark/protocol';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,10 @@ type Answer = number | Response | Error;
 
 /**
  * A collector that exists only as `fetch`: it answers `POST https://collector.test/v1/batch`
- * from a script of answers (200 once the script runs out) and records every request. Any other
- * request is a test failure, recorded in `unexpected` and answered with a rejection.
+ * from a script of answers (200 once the script runs out) and records every request, and
+ * `GET https://collector.test/v1/messages?…` with `messagesFor(query)` (by default: nothing
+ * due, no trigger events), recording each query in `polls`. Any other request is a test
+ * failure, recorded in `unexpected` and answered with a rejection.
  */
 export function fakeCollector() {
   const answers: Answer[] = [];
@@ -38,12 +40,26 @@ export function fakeCollector() {
     beacons.push({ url, body: JSON.parse(body) });
     return true;
   });
-  vi.stubGlobal('fetch', fetch);
+  const polls: URLSearchParams[] = [];
+  const messages = {
+    /** What `GET /v1/messages` answers, given the query the App asked with. */
+    answer: (_query: URLSearchParams): MessagesResponse => ({ messages: [], triggerEvents: [] }),
+  };
+  // Batch requests go through `fetch`, so a test can script them with mockImplementationOnce.
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = String(input);
+    if (!url.startsWith(`${API_HOST}/v1/messages?`) || init.method) return fetch(input, init);
+    const query = new URL(url).searchParams;
+    polls.push(query);
+    return new Response(JSON.stringify(messages.answer(query)), { headers: { 'content-type': 'application/json' } });
+  });
   vi.spyOn(navigator, 'sendBeacon').mockImplementation(sendBeacon as typeof navigator.sendBeacon);
 
   return {
     fetch,
     requests,
+    polls,
+    messages,
     beacons,
     unexpected,
     /** Answers for the next requests, in order: a status, a Response, or an Error (network failure). */
@@ -134,4 +150,23 @@ export function readBuiltScript(): string {
     throw new Error(`${file} is missing: run "npm run build" first ("npm test" builds before it tests).`);
   }
   return readFileSync(file, 'utf8');
+}
+
+/** An eligible message as `GET /v1/messages` answers it: a notification shown on page view unless `overrides` say otherwise. */
+export function eligible(id: string, overrides: Partial<EligibleMessage> = {}): EligibleMessage {
+  return {
+    id,
+    deliveryId: `dlv_${id}`,
+    kind: 'notification',
+    priority: 0,
+    content: { title: `Title of ${id}`, body: `Body of ${id}` },
+    appearance: {
+      size: 'medium',
+      position: 'bottom_right',
+      dismissible: true,
+      colors: { background: '#ffffff', text: '#1f2937', button: '#4f46e5', buttonText: '#ffffff' },
+    },
+    trigger: { type: 'page_view' },
+    ...overrides,
+  } as EligibleMessage;
 }

@@ -71,12 +71,15 @@ describe('the script tag', () => {
     expect(collector.requests[0]?.body.writeKey).toBe(WRITE_KEY);
   });
 
-  it('sends to data-api-host when the tag names one', async () => {
+  it('sends to data-api-host, and asks it for messages, when the tag names one', async () => {
     const collector = fakeCollector();
     await loadHarkJs(`data-write-key="${WRITE_KEY}" data-api-host="https://elsewhere.test"`);
     await elapse(0);
 
-    expect(collector.unexpected).toEqual(['POST https://elsewhere.test/v1/batch']);
+    expect(collector.unexpected.map((request) => request.split('?')[0]).sort()).toEqual([
+      'GET https://elsewhere.test/v1/messages',
+      'POST https://elsewhere.test/v1/batch',
+    ]);
   });
 
   it("applies a queued hark('init', …) before it records anything", async () => {

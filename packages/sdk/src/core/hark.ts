@@ -135,15 +135,7 @@ export function createInstance(initial?: HarkOptions): Instance {
           trackPages(hark.page as () => void, options.signal);
         }
         transport.flush();
-        startMessages({
-          options,
-          hark: hark as unknown as Hark,
-          anonymousId: identity.anonymousId,
-          userId: identity.userId,
-          allowed,
-          emit,
-          log,
-        });
+        startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
       } catch (error) {
         log('start', error);
       }

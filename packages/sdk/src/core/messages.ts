@@ -1,13 +1,83 @@
-import type { HarkCore } from './types.js';
+import type { MessagesResponse, WireEvent } from '@hark/protocol';
+import type { Emitter } from './emitter.js';
+import type { Identity } from './identity.js';
+import type { Hark, HarkOptions, UiBridge } from './types.js';
 
 /**
- * The seam for in-app messages (DESIGN §2; a later issue fills it in). `start()` calls it once
- * the first page view is recorded. It will ask the collector which messages this visitor may see
- * now (`GET /v1/messages?anonymousId=…&userId=…&url=…`, again on each `event` the core emits),
- * load hark-ui.js only when one is due, report interactions with `core.hark.track` and
- * `MESSAGE_EVENTS`, and tell the page with `core.emit('message:shown', …)`. Empty until then, it
- * costs nothing in hark.js: the minifier drops the call.
+ * In-app messages, the core's half (DESIGN §2, docs/MESSAGES.md): ask the collector what this
+ * visitor may see, and load hark-ui.js only when something is due.
+ *
+ * It asks when the App starts, after each page view (so on SPA navigation), identify and group,
+ * and after a `track` whose name a live message is triggered by (every answer lists those names
+ * as `triggerEvents`), then with `event=` so that only those messages come back. An
+ * event-triggered message in any other answer waits for its event, so it is not handed over.
+ *
+ * A delivery the UI reported (shown, then anything else) is not handed over again from this
+ * page: its Message Shown may still sit in the queue when the next answer arrives.
+ *
+ * Arguments are positional rather than one object: hark.js is measured in bytes (DESIGN §7).
  */
-export function startMessages(core: HarkCore): void {
-  void core;
+export function startMessages(
+  options: HarkOptions,
+  hark: Hark,
+  identity: Identity,
+  allowed: () => boolean,
+  emit: Emitter['emit'],
+  log: (...args: unknown[]) => void,
+): void {
+  const shown: string[] = [];
+  let triggers: string[] = [];
+  let userHash: string | undefined;
+  let bridge: UiBridge | undefined;
+
+  const ask = (event?: WireEvent | false) =>
+    allowed() &&
+    fetch(
+      options.apiHost +
+        '/v1/messages?' +
+        new URLSearchParams(
+          // JSON drops what is undefined, so absent ids are not sent as "undefined".
+          JSON.parse(
+            JSON.stringify({
+              writeKey: options.writeKey,
+              anonymousId: identity.anonymousId(),
+              userId: identity.userId(),
+              userHash,
+              url: location.href,
+              event: event && event.event,
+            }),
+          ),
+        ),
+    )
+      .then((response) => response.json())
+      .then(({ messages, triggerEvents }: MessagesResponse) => {
+        triggers = triggerEvents;
+        messages = messages.filter((message) => !shown.includes(message.deliveryId) && (event || message.trigger.type != 'event'));
+        if (messages[0]) {
+          if (!bridge) {
+            bridge = {
+              q: [],
+              a(key, name, properties) {
+                shown.push(properties.deliveryId);
+                hark.track(name, properties as {});
+                emit('message:' + key, properties);
+              },
+            };
+            const script = document.createElement('script');
+            script.src = options.apiHost + '/hark-ui.js';
+            if (options.nonce) script.nonce = options.nonce;
+            (script as unknown as { h: UiBridge }).h = bridge;
+            document.head.appendChild(script);
+          }
+          bridge.q.push([messages, event]);
+        }
+      })
+      .catch(log);
+
+  hark.on('event', (event: WireEvent) => {
+    if (event.type == 'identify') userHash = event.userHash;
+    // Once the call that recorded it has finished: identify stores the new user id only then.
+    if (event.type != 'track' || triggers.includes(event.event!)) setTimeout(ask, 0, event.type == 'track' && event);
+  });
+  ask();
 }

@@ -1,4 +1,4 @@
-import type { WireEvent } from '@hark/protocol';
+import type { EligibleMessage, MessageEventName, MessageEventProperties, WireEvent } from '@hark/protocol';
 
 /** Every public call answers with a value instead of throwing into the host page. */
 export type Result = { ok: true } | { ok: false; error: string };
@@ -23,6 +23,11 @@ export interface HarkOptions {
   debug?: boolean;
   /** Aborting it stops the App listening to the page: for SPA teardown and tests. */
   signal?: AbortSignal;
+  /**
+   * Your Content-Security-Policy nonce: put on the script that loads the message UI
+   * (hark-ui.js) and on its `<style>` where constructable stylesheets are missing.
+   */
+  nonce?: string;
 }
 
 /** The App, as `window.hark` (callable as `hark('track', …)` too) or from `createHark()`. */
@@ -48,16 +53,25 @@ export interface Hark {
   on(name: string, listener: (...args: any[]) => void): () => void;
 }
 
-/** What the messages module (a later issue) may use of the App's core. */
-export interface HarkCore {
-  readonly options: HarkOptions;
-  readonly hark: Hark;
-  anonymousId(): string;
-  userId(): string | undefined;
-  /** False while the visitor has opted out: messages must then be neither fetched nor shown. */
-  allowed(): boolean;
-  emit(name: string, ...args: unknown[]): void;
-  log(...args: unknown[]): void;
+export type { WireEvent };
+
+/**
+ * What the core hands the message UI: hark-ui.js finds it as `document.currentScript.h`, on the
+ * script tag the core added. Its names are short and fixed, since two separate builds share them.
+ */
+export interface UiBridge {
+  /**
+   * Poll answers waiting for the UI, oldest first: the messages due and, when the poll followed
+   * a `track` that triggers messages, that event. Once loaded, the UI takes what waits here and
+   * puts its own `push` in place, so later answers go straight to it.
+   */
+  q: { push(answer: UiAnswer): unknown };
+  /**
+   * Records an interaction as a `track` event through the core's queue (so it survives offline
+   * and reloads), remembers the delivery as shown for this page, and emits `message:shown`,
+   * `message:clicked`, `message:dismissed` or `message:answered` to the page's listeners.
+   */
+  a(key: 'shown' | 'clicked' | 'dismissed' | 'answered', event: MessageEventName, properties: MessageEventProperties): void;
 }
 
-export type { WireEvent };
+export type UiAnswer = [messages: EligibleMessage[], event: WireEvent | false | undefined];
