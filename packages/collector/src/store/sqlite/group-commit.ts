@@ -4,6 +4,7 @@ import type { IngestOutcome, NormalizedEvent } from '../types.js';
 /** Events written in one transaction at most; a bigger queue is split over several commits. */
 const MAX_EVENTS_PER_COMMIT = 2_000;
 
+/** Writes one caller's batch inside the transaction the group commit holds. */
 type Write = (projectId: string, events: NormalizedEvent[]) => IngestOutcome[];
 
 interface Pending {
@@ -31,33 +32,25 @@ export interface GroupCommit {
  * Nothing about durability or isolation changes for a caller:
  * - each caller's promise resolves only after the commit that holds its events, so a 200 still
  *   means stored;
- * - each caller's batch runs in its own savepoint, so an error in one batch rolls back that batch
- *   alone and rejects that caller alone; the others commit.
+ * - a batch that throws fails alone: the group is rolled back and each batch is written again in
+ *   a transaction of its own, so the others commit and only the failing caller is rejected.
+ *   (Failures are rare, as events are validated before they reach the store; so the common case
+ *   pays for no savepoints.)
  */
 export function createGroupCommit(db: Database, write: Write): GroupCommit {
   let queue: Pending[] = [];
   let scheduled = false;
 
   const commit = (group: Pending[]): void => {
-    const settle: (() => void)[] = [];
+    let outcomes: IngestOutcome[][];
     try {
-      db.transaction(() => {
-        for (const item of group) {
-          try {
-            // `write` opens its own transaction; inside this one that is a savepoint.
-            const outcomes = write(item.projectId, item.events);
-            settle.push(() => item.resolve(outcomes));
-          } catch (error) {
-            settle.push(() => item.reject(error));
-          }
-        }
-      })();
+      outcomes = db.transaction(() => group.map((item) => write(item.projectId, item.events)))();
     } catch (error) {
-      // The commit itself failed (disk full, I/O error): nothing in this group was stored.
-      for (const item of group) item.reject(error);
+      if (group.length === 1) group[0]!.reject(error);
+      else for (const item of group) commit([item]);
       return;
     }
-    for (const done of settle) done();
+    group.forEach((item, i) => item.resolve(outcomes[i]!));
   };
 
   const flush = (): void => {

@@ -67,13 +67,19 @@ export class SqliteIngest {
   }
 
   /** Runs a whole batch in one transaction; a failure rolls all of it back (nothing half-written). */
-  readonly ingest = (projectId: string, events: NormalizedEvent[]): IngestOutcome[] =>
-    this.db.transaction(() => {
-      this.lastSeen.clear();
-      const outcomes = events.map((event) => this.ingestOne(projectId, event));
-      for (const [personId, at] of this.lastSeen) this.statements.touchPerson.run(at, personId);
-      return outcomes;
-    })();
+  readonly ingest = (projectId: string, events: NormalizedEvent[]): IngestOutcome[] => this.db.transaction(() => this.write(projectId, events))();
+
+  /**
+   * The same work without a transaction of its own, for a caller that already holds one (group
+   * commit): a transaction nested in another becomes a savepoint, and a savepoint copies every
+   * page it touches to a sub-journal first.
+   */
+  readonly write = (projectId: string, events: NormalizedEvent[]): IngestOutcome[] => {
+    this.lastSeen.clear();
+    const outcomes = events.map((event) => this.ingestOne(projectId, event));
+    for (const [personId, at] of this.lastSeen) this.statements.touchPerson.run(at, personId);
+    return outcomes;
+  };
 
   private ingestOne(projectId: string, event: NormalizedEvent): IngestOutcome {
     const st = this.statements;

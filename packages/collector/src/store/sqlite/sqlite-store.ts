@@ -56,7 +56,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const messages = createSqliteMessages(db);
   const writer = new SqliteIngest(db, messages.recordInteraction);
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts.
-  const groupCommit = createGroupCommit(db, writer.ingest);
+  const groupCommit = createGroupCommit(db, writer.write);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
 
