@@ -17,6 +17,7 @@ import type {
   PersonSummary,
   Project,
 } from '../types.js';
+import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { iso, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
@@ -51,6 +52,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // WAL checkpoints run on a worker thread (checkpointer.ts), off the event loop; the writer
+  // only checkpoints itself if the worker falls far behind.
+  const synchronous = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
+  const checkpointer = options.path === ':memory:' ? null : startCheckpointer({ path: options.path, synchronous });
+  if (checkpointer) db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
@@ -228,6 +234,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (db.open) groupCommit.flush();
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };
