@@ -66,6 +66,8 @@ export interface RunningCollector {
   start(): Promise<void>;
   /** GET an admin API path with the secret key; the parsed JSON, or null for a 404. */
   admin<T = unknown>(path: string): Promise<T | null>;
+  /** Send JSON to an admin API path with the secret key (POST unless `method` says otherwise); the parsed JSON answer. */
+  adminSend<T = unknown>(path: string, body: unknown, method?: string): Promise<T>;
   /** Everything recorded for the person with this userId or anonymousId, oldest first. */
   activity(lookup: { userId: string } | { anonymousId: string }): Promise<ActivityItem[]>;
   close(): Promise<void>;
@@ -125,6 +127,15 @@ export async function startCollector(): Promise<RunningCollector> {
       const response = await fetch(`${collector.url}${path}`, { headers: { authorization: `Bearer ${keys.secretKey}` } });
       if (response.status == 404) return null;
       if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    async adminSend<T>(path: string, body: unknown, method = 'POST') {
+      const response = await fetch(`${collector.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${keys.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     },
     async activity(lookup) {

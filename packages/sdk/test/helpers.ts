@@ -143,9 +143,9 @@ export function useFreshPage() {
   });
 }
 
-/** dist/hark.js as built by `npm run build`, or a test failure that says how to build it. */
-export function readBuiltScript(): string {
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'hark.js');
+/** dist/hark.js (or another built file) as built by `npm run build`, or a test failure that says how to build it. */
+export function readBuiltScript(name = 'hark.js'): string {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', name);
   if (!existsSync(file)) {
     throw new Error(`${file} is missing: run "npm run build" first ("npm test" builds before it tests).`);
   }

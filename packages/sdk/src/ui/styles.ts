@@ -25,8 +25,6 @@ export const CSS = `
 .hark-bar.hark-small{padding-top:8px;padding-bottom:8px;font-size:14px}
 .hark-bar.hark-large{padding-top:16px;padding-bottom:16px;font-size:16px}
 .hark-bar .hark-inner{display:flex;flex-wrap:wrap;align-items:center;justify-content:center;gap:10px 24px;max-width:1120px;margin:0 auto}
-.hark-bar .hark-title{display:inline;margin:0 .5em 0 0}
-.hark-bar .hark-body{display:inline}
 .hark-bar .hark-controls{margin:0}
 .hark-bar .hark-field{width:360px;max-width:100%}
 .hark-bar .hark-grade{flex:none;width:44px}
@@ -37,8 +35,9 @@ export const CSS = `
 .hark-modal .hark-title{font-size:1.25em;margin-bottom:6px}
 .hark-title{margin:0 32px 4px 0;font-weight:650;font-size:1.0667em;line-height:1.35;letter-spacing:-.01em}
 .hark-body{margin:0 32px 0 0;opacity:.9;white-space:pre-line}
-.hark-bar .hark-title,.hark-bar .hark-body{margin-right:0}
 .hark-title+.hark-body{margin-right:0}
+.hark-bar .hark-title,.hark-bar .hark-body{display:inline;margin:0}
+.hark-bar .hark-title+.hark-body{margin-left:.5em}
 .hark-controls{margin-top:14px}
 .hark-field{display:flex;gap:8px}
 .hark-actions{display:flex;justify-content:flex-end;margin-top:12px}
@@ -48,6 +47,7 @@ export const CSS = `
 .hark-button:disabled{opacity:.45;cursor:default;filter:none}
 .hark-input,.hark-textarea{flex:1;min-width:0;width:100%;min-height:38px;margin:0;padding:8px 12px;border:1px solid rgba(127,127,127,.45);border-radius:8px;background:transparent;color:inherit;font:inherit}
 .hark-input::placeholder,.hark-textarea::placeholder{color:inherit;opacity:.55}
+.hark-input:focus-visible,.hark-textarea:focus-visible{outline-color:var(--hark-btn,#2563eb);outline-offset:-1px;border-color:var(--hark-btn,#2563eb)}
 .hark-input[aria-invalid=true]{border-color:#dc2626}
 .hark-textarea{display:block;min-height:64px;resize:vertical}
 .hark-error{margin:8px 0 0;font-size:.9em;font-weight:600}
