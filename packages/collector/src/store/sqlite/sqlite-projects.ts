@@ -35,6 +35,7 @@ export function createSqliteProjects(db: Database, clock: Clock) {
     bySecretHash: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE secret_key_hash = ?`),
     retired: db.prepare('SELECT project_id FROM retired_keys WHERE key_hash = ? AND kind = ? AND expires_at > ?').pluck(),
     graceSecrets: db.prepare("SELECT secret FROM retired_keys WHERE project_id = ? AND kind = 'verification' AND expires_at > ?").pluck(),
+    graceEnds: db.prepare("SELECT min(expires_at) FROM retired_keys WHERE project_id = ? AND kind = 'verification' AND expires_at > ?").pluck(),
     insert: db.prepare(`INSERT INTO projects (id, name, write_key, secret_key, secret_key_hash, settings, is_default, created_at)
       VALUES (?, ?, ?, ?, ?, ?, 1, ?)`),
     setKeys: db.prepare('UPDATE projects SET write_key = ?, secret_key = ?, secret_key_hash = ? WHERE id = ?'),
@@ -55,13 +56,25 @@ export function createSqliteProjects(db: Database, clock: Clock) {
       graceVerificationSecrets: q.graceSecrets.all(row.id, clock.now()) as string[],
     };
   };
+  /**
+   * Projects by current write key, read on every public request (two queries and a JSON parse
+   * each time otherwise). This process is the file's only writer, so every write below drops the
+   * cache; an entry also ends when the next verification grace period does, as that changes
+   * `graceVerificationSecrets`. Retired write keys still in their grace period are not cached.
+   */
+  const byWriteKey = new Map<string, { project: Project; until: number }>();
+  const written = <T>(result: T): T => {
+    byWriteKey.clear();
+    return result;
+  };
+
   const byId = (id: string): Project => {
     const project = toProject(q.byId.get(id) as ProjectRow | undefined);
     if (!project) throw new Error(`No project ${id}.`);
     return project;
   };
   const setKeys = (project: Project, writeKey: string, secretKey: string): void => {
-    q.setKeys.run(writeKey, secretKey, sha256Hex(secretKey), project.id);
+    written(q.setKeys.run(writeKey, secretKey, sha256Hex(secretKey), project.id));
   };
 
   return {
@@ -76,13 +89,20 @@ export function createSqliteProjects(db: Database, clock: Clock) {
       }
       const id = randomUUID();
       const secretKey = keys.secretKey ?? newSecretKey();
-      q.insert.run(id, 'Default project', keys.writeKey ?? newWriteKey(), secretKey, sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now());
+      written(q.insert.run(id, 'Default project', keys.writeKey ?? newWriteKey(), secretKey, sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now()));
       return { project: byId(id), created: true };
     },
 
     findByWriteKey(writeKey: string): Project | null {
+      const now = clock.now();
+      const cached = byWriteKey.get(writeKey);
+      if (cached && now < cached.until) return cached.project;
       const current = toProject(q.byWriteKey.get(writeKey) as ProjectRow | undefined);
-      if (current) return current;
+      if (current) {
+        const until = (q.graceEnds.get(current.id, now) as number | null) ?? Number.POSITIVE_INFINITY;
+        byWriteKey.set(writeKey, { project: current, until });
+        return current;
+      }
       const projectId = q.retired.get(sha256Hex(writeKey), 'write', clock.now()) as string | undefined;
       return projectId ? byId(projectId) : null;
     },
@@ -98,11 +118,12 @@ export function createSqliteProjects(db: Database, clock: Clock) {
 
     updateSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Project {
       const project = byId(projectId);
-      q.setSettings.run(JSON.stringify({ ...project.settings, ...patch }), projectId);
+      written(q.setSettings.run(JSON.stringify({ ...project.settings, ...patch }), projectId));
       return byId(projectId);
     },
 
     rotateKey(projectId: string, kind: KeyKind, graceMs: number): Project {
+      byWriteKey.clear();
       return db.transaction(() => {
         const project = byId(projectId);
         const now = clock.now();
