@@ -213,24 +213,32 @@ export function triggerFailure(trigger: MessageTrigger, event: string | null): s
   return null;
 }
 
-export function frequencyFailure(frequency: FrequencyConditions, stats: DeliveryStats, now: number): string | null {
-  const tooSoon = (days: number): string | null => {
-    if (stats.lastShownAt === null || now - stats.lastShownAt >= days * DAY_MS) return null;
-    return `shown ${new Date(stats.lastShownAt).toISOString()}; shows again after ${days} days`;
-  };
-  const capped = (times: number): string | null =>
-    stats.shows >= times ? `already shown ${stats.shows} time${stats.shows === 1 ? '' : 's'}; at most ${times}` : null;
+// Module-level rather than closures inside frequencyFailure: it runs for every live message on
+// every eligibility request, and each closure made per call is garbage (and, under tsx, a
+// naming helper call) on the hottest path.
+function tooSoon(stats: DeliveryStats, days: number, now: number): string | null {
+  if (stats.lastShownAt === null || now - stats.lastShownAt >= days * DAY_MS) return null;
+  return `shown ${new Date(stats.lastShownAt).toISOString()}; shows again after ${days} days`;
+}
 
+function capped(stats: DeliveryStats, times: number): string | null {
+  return stats.shows >= times ? `already shown ${stats.shows} time${stats.shows === 1 ? '' : 's'}; at most ${times}` : null;
+}
+
+export function frequencyFailure(frequency: FrequencyConditions, stats: DeliveryStats, now: number): string | null {
   switch (frequency.type) {
     case 'once':
       return stats.shows > 0 ? 'already shown once' : null;
     case 'until_answered':
       if (stats.answered) return 'already answered';
-      return (frequency.everyDays !== undefined ? tooSoon(frequency.everyDays) : null) ?? (frequency.maxTimes !== undefined ? capped(frequency.maxTimes) : null);
+      return (
+        (frequency.everyDays !== undefined ? tooSoon(stats, frequency.everyDays, now) : null) ??
+        (frequency.maxTimes !== undefined ? capped(stats, frequency.maxTimes) : null)
+      );
     case 'every_n_days':
-      return tooSoon(frequency.days) ?? (frequency.maxTimes !== undefined ? capped(frequency.maxTimes) : null);
+      return tooSoon(stats, frequency.days, now) ?? (frequency.maxTimes !== undefined ? capped(stats, frequency.maxTimes) : null);
     case 'at_most':
-      return capped(frequency.times);
+      return capped(stats, frequency.times);
   }
 }
 

@@ -111,17 +111,18 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
     const { message } = item;
     const stats = facts.deliveries.get(message.id) ?? NO_DELIVERIES;
     const conditions = message.conditions;
-    const failure: [ExclusionStage, string | null][] = [
-      ['audience', audienceFailure(conditions.audience, person, (i) => facts.eventCounts[item.ruleSlots[i]!] ?? 0)],
-      ['suppression', facts.suppressed ? 'the person is on the suppression list' : null],
-      ['schedule', scheduleFailure(item.startsAt, item.endsAt, now)],
-      ['page', pageFailure(item.page, url)],
-      ['trigger', triggerFailure(conditions.trigger, query.event)],
-      ['frequency', frequencyFailure(conditions.frequency, stats, now)],
-    ];
-    const first = failure.find(([, reason]) => reason !== null);
-    if (first) {
-      if (query.debug) excluded.push({ id: message.id, name: message.name, stage: first[0], reason: first[1]! });
+    // In the order debug mode reports; each check runs only if the ones before it passed, as
+    // most of the live messages fail early for most people on every page load.
+    let stage: ExclusionStage | null = null;
+    let reason: string | null = null;
+    if ((reason = audienceFailure(conditions.audience, person, (i) => facts.eventCounts[item.ruleSlots[i]!] ?? 0)) !== null) stage = 'audience';
+    else if (facts.suppressed) [stage, reason] = ['suppression', 'the person is on the suppression list'];
+    else if ((reason = scheduleFailure(item.startsAt, item.endsAt, now)) !== null) stage = 'schedule';
+    else if ((reason = pageFailure(item.page, url)) !== null) stage = 'page';
+    else if ((reason = triggerFailure(conditions.trigger, query.event)) !== null) stage = 'trigger';
+    else if ((reason = frequencyFailure(conditions.frequency, stats, now)) !== null) stage = 'frequency';
+    if (stage !== null) {
+      if (query.debug) excluded.push({ id: message.id, name: message.name, stage, reason: reason! });
       continue;
     }
     const content = fillContent(message, person);
