@@ -3,8 +3,8 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 /**
- * Builds the App into packages/sdk/dist. Each bundle is one block in the list below: to add one
- * (the message UI, hark-ui.js), copy a block and change its input and output.
+ * Builds the App into packages/sdk/dist. Each bundle is one block in the list below: to add one,
+ * copy a block and change its input and output.
  */
 const sdk = 'packages/sdk';
 const dist = `${sdk}/dist`;

@@ -170,7 +170,7 @@ describe.skipIf(!browserAvailable)('in-app messages in Chromium, against a real 
   });
 
   for (const kind of ['notification', 'input', 'survey', 'cta'] as const) {
-    it(`a ${kind} renders at every position on a page with hostile CSS, works by keyboard, and its answer reaches the results and the timeline`, async () => {
+    it(`${kind == 'input' ? 'an' : 'a'} ${kind} renders at every position on a page with hostile CSS, works by keyboard, and its answer reaches the results and the timeline`, async () => {
       const messages = new Map<MessagePosition, Message>();
       for (const [index, position] of POSITIONS.entries()) {
         messages.set(position, await author({ name: `${kind} ${position}`, kind, priority: index, content: contentFor(kind, position), appearance: { position } }));
@@ -253,6 +253,8 @@ describe.skipIf(!browserAvailable)('in-app messages in Chromium, against a real 
 
     await page.click('#pdf');
     await framesToBe(1);
+    // A toast announces itself without taking focus from the page.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pdf');
     expect(await frames().locator('.hark-title').textContent()).toBe('Your PDF is ready');
     expect(await page.evaluate(() => (window as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     await eventually(async () => (await results(message)).shown == 1, 15_000, 'the showing to be stored');
@@ -313,6 +315,30 @@ describe.skipIf(!browserAvailable)('in-app messages in Chromium, against a real 
     await page.waitForURL(`${site.url}/reports`);
 
     await eventually(async () => (await results(message)).clicked == 1, 15_000, 'the click to be stored');
+  });
+
+  it('works under a strict Content-Security-Policy: nonce-only scripts, no inline styles at all', async () => {
+    await author({ name: 'csp', kind: 'survey', content: { title: 'Rate the docs', lowLabel: 'Poor', highLabel: 'Great' }, appearance: { position: 'center' } });
+    const policy = `default-src 'none'; script-src 'nonce-t3st'; style-src 'none'; connect-src ${collector.url}`;
+    const head =
+      `<meta http-equiv="Content-Security-Policy" content="${policy}">` +
+      `<script nonce="t3st">window.violations=[];document.addEventListener('securitypolicyviolation',function(e){violations.push(e.violatedDirective+' '+e.blockedURI)})</script>` +
+      // As the README says: the nonce on the snippet's script, on hark.js, and given to the App.
+      snippet({ src: `${collector.url}/hark.js`, writeKey: collector.writeKey })
+        .replace('<script>', '<script nonce="t3st">')
+        .replace('d.head.appendChild(s)', "s.nonce='t3st';d.head.appendChild(s)")
+        .replace('</script>', "hark('init',{nonce:'t3st'});</script>");
+    await page.goto(site.page('/strict', htmlPage('Strict', head)));
+    await framesToBe(1);
+
+    const style = await frameAt('center').evaluate((frame) => ({ background: getComputedStyle(frame).backgroundColor, radius: getComputedStyle(frame).borderRadius, position: getComputedStyle(frame.parentElement!).position }));
+    expect(style).toEqual({ background: 'rgb(255, 255, 255)', radius: '16px', position: 'fixed' });
+    await focusToBe('center', 'radio');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await framesToBe(0);
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
   });
 
   describe('screenshots for the README', () => {

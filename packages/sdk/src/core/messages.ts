@@ -65,9 +65,9 @@ export function startMessages(
             };
             const script = document.createElement('script');
             script.src = options.apiHost + '/hark-ui.js';
-            if (options.nonce) script.nonce = options.nonce;
+            script.nonce = options.nonce || '';
             (script as unknown as { h: UiBridge }).h = bridge;
-            document.head.appendChild(script);
+            document.head.append(script);
           }
           bridge.q.push([messages, event]);
         }
