@@ -25,7 +25,7 @@ function loadBuiltUi(bridge: Partial<UiBridge>) {
 }
 
 describe('the built hark-ui.js', () => {
-  it('takes the answers waiting on its script tag\'s bridge, renders them, and reports what the visitor does', async () => {
+  it('takes the answers waiting on its script tag\'s bridge, renders them, reports what the visitor does, and adds no global', async () => {
     const reported: [string, string, MessageEventProperties][] = [];
     const survey = eligible('rate', {
       kind: 'survey',
@@ -33,6 +33,7 @@ describe('the built hark-ui.js', () => {
       content: { title: 'How was it?', body: '', lowLabel: 'Bad', highLabel: 'Great', followUp: '', followUpPlaceholder: '', submitLabel: 'Send' },
     } as never);
     const bridge = { q: [[[eligible('hello'), survey], undefined]] as UiAnswer[], a: (...args: (typeof reported)[number]) => reported.push(args) };
+    const globals = Object.keys(window);
     loadBuiltUi(bridge);
     await elapse(0);
     const root = document.querySelector('hark-messages')!.shadowRoot!;
@@ -50,6 +51,7 @@ describe('the built hark-ui.js', () => {
       'shown:Message Shown:dlv_rate:',
       'answered:Message Answered:dlv_rate:2',
     ]);
+    expect(Object.keys(window).filter((name) => !globals.includes(name))).toEqual([]);
   });
 
   it('does nothing when loaded without the core\'s bridge', () => {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readBuiltScript } from './helpers.js';
@@ -22,4 +24,13 @@ describe('the built files', () => {
       expect(gzipped, `${name} is ${gzipped} bytes gzipped, over its ${budget}-byte budget`).toBeLessThanOrEqual(budget);
     });
   }
+});
+
+describe('the core and the UI', () => {
+  it('stay apart: no core file imports the UI, so hark.js carries none of it', () => {
+    const core = join(import.meta.dirname, '..', 'src', 'core');
+    const imports = readdirSync(core).flatMap((file) => Array.from(readFileSync(join(core, file), 'utf8').matchAll(/from '([^']+)'/g), (m) => `${file}: ${m[1]}`));
+    expect(imports.filter((line) => /\bui\b|preact/.test(line))).toEqual([]);
+    expect(readBuiltScript('hark.js')).not.toMatch(/hark-frame|preact|__k/);
+  });
 });

@@ -342,6 +342,7 @@ describe('accessibility', () => {
 
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     expect(ui.root.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent).toBe('Join the beta');
+    expect(ui.root.getElementById(dialog.getAttribute('aria-describedby')!)!.textContent).toBe('We will write once.');
     // A modal can always be closed: a dialog that traps focus must let the visitor out.
     expect(close).not.toBeNull();
     expect(ui.root.activeElement).toBe(input);

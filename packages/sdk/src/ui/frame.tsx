@@ -117,6 +117,7 @@ export function Frame({ message, close, children }: { message: EligibleMessage; 
       role={modal ? 'dialog' : undefined}
       aria-modal={modal ? 'true' : undefined}
       aria-labelledby={modal ? labelId(message) : undefined}
+      aria-describedby={modal && message.content.title && message.content.body ? idFor(message, 'body') : undefined}
       tabIndex={modal ? -1 : undefined}
       onKeyDown={onKeyDown}
     >
