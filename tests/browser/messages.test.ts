@@ -364,7 +364,11 @@ describe.skipIf(!browserAvailable)('in-app messages in Chromium, against a real 
       await page.goto(site.page('/app', `<!doctype html><html><head><meta charset="utf-8"><title>Reports</title>${head}</head><body>${APP_BODY}</body></html>`));
       await framesToBe(1);
     };
-    const shoot = (name: string) => page.screenshot({ path: join(dir, `${name}.png`) });
+    const shoot = async (name: string) => {
+      // Settled first, so that the same page gives the same picture on every run.
+      await page.evaluate(() => document.fonts.ready.then(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))));
+      await page.screenshot({ path: join(dir, `${name}.png`), animations: 'disabled', caret: 'hide' });
+    };
 
     it('a notification toast', async () => {
       await show({
