@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../src/store/sqlite/group-commit.js';
 import type { NormalizedEvent } from '../src/store/types.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 import { rowCounts } from './message-helpers.js';
@@ -103,5 +104,41 @@ describe('group commit', () => {
     await hark.store.close();
     await expect(pending).resolves.toMatchObject([{ status: 'stored' }]);
     expect(storedIds()).toEqual([event.messageId]);
+  });
+});
+
+describe('group commit with the WAL flushed off the event loop', () => {
+  const setup = () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE events (message_id TEXT PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO events VALUES (?)');
+    const flushes: { resolve: () => void; reject: (error: Error) => void }[] = [];
+    const group = createGroupCommit(
+      db,
+      (_project, events) => events.map((event) => (insert.run(event.messageId), { status: 'stored' as const, personId: 'p' })),
+      { syncWal: () => new Promise<void>((resolve, reject) => flushes.push({ resolve, reject })) },
+    );
+    const count = () => db.prepare('SELECT count(*) FROM events').pluck().get();
+    return { group, flushes, count };
+  };
+  const event = (messageId: string) => ({ messageId }) as NormalizedEvent;
+  const settled = async (promise: Promise<unknown>) => Promise.race([promise.then(() => 'done', () => 'failed'), new Promise((r) => setTimeout(() => r('waiting'), 20))]);
+
+  it('answers the senders only once the flush that follows their commit is done', async () => {
+    const { group, flushes, count } = setup();
+    const answered = group.ingest('p', [event('a'), event('b')]);
+    expect(await settled(answered)).toBe('waiting');
+    expect(count()).toBe(2);
+    expect(flushes).toHaveLength(1);
+    flushes[0]!.resolve();
+    await expect(answered).resolves.toEqual([{ status: 'stored', personId: 'p' }, { status: 'stored', personId: 'p' }]);
+  });
+
+  it('fails the senders whose flush failed, so they send again', async () => {
+    const { group, flushes } = setup();
+    const answered = group.ingest('p', [event('a')]);
+    await settled(answered);
+    flushes[0]!.reject(new Error('EIO'));
+    await expect(answered).rejects.toThrow('EIO');
   });
 });

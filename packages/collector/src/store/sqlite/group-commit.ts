@@ -14,6 +14,16 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/**
+ * How a commit becomes durable. Without it, the connection's own `synchronous` setting decides
+ * (FULL: SQLite fsyncs the WAL inside COMMIT, on the event loop). With it, the group's
+ * transaction commits with `synchronous = NORMAL` (no fsync) and its callers are answered only
+ * after `syncWal` has flushed the WAL to disk, off the event loop.
+ */
+export interface Durability {
+  syncWal(): Promise<void>;
+}
+
 export interface GroupCommit {
   /** Queues one caller's batch; resolves once the transaction holding it has committed. */
   ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]>;
@@ -29,28 +39,45 @@ export interface GroupCommit {
  * transaction: one fsync, and the pages they share (the end of the events table and of its
  * indexes) written once.
  *
+ * With `durability`, the fsync also leaves the event loop: the transaction commits without one,
+ * and the WAL is flushed on libuv's thread pool (wal-sync.ts) while the loop serves other
+ * requests; one flush serves every group committed before it started.
+ *
  * Nothing about durability or isolation changes for a caller:
- * - each caller's promise resolves only after the commit that holds its events, so a 200 still
- *   means stored;
+ * - each caller's promise resolves only after the commit that holds its events is on disk, so a
+ *   200 still means stored;
  * - a batch that throws fails alone: the group is rolled back and each batch is written again in
  *   a transaction of its own, so the others commit and only the failing caller is rejected.
  *   (Failures are rare, as events are validated before they reach the store; so the common case
  *   pays for no savepoints.)
  */
-export function createGroupCommit(db: Database, write: Write): GroupCommit {
+export function createGroupCommit(db: Database, write: Write, durability?: Durability): GroupCommit {
   let queue: Pending[] = [];
   let scheduled = false;
+  // `synchronous` cannot change inside a transaction, so it is set around the group's.
+  const relaxed = durability && db.prepare('PRAGMA synchronous = NORMAL');
+  const strict = durability && db.prepare('PRAGMA synchronous = FULL');
+  const transaction = db.transaction((group: Pending[]) => group.map((item) => write(item.projectId, item.events)));
 
   const commit = (group: Pending[]): void => {
     let outcomes: IngestOutcome[][];
     try {
-      outcomes = db.transaction(() => group.map((item) => write(item.projectId, item.events)))();
+      relaxed?.run();
+      outcomes = transaction(group);
     } catch (error) {
       if (group.length === 1) group[0]!.reject(error);
       else for (const item of group) commit([item]);
       return;
+    } finally {
+      strict?.run();
     }
-    group.forEach((item, i) => item.resolve(outcomes[i]!));
+    const answer = () => group.forEach((item, i) => item.resolve(outcomes[i]!));
+    if (!durability) answer();
+    else
+      durability.syncWal().then(answer, (error: unknown) => {
+        // Committed but maybe not on disk: the senders retry, and dedupe keeps one copy.
+        for (const item of group) item.reject(error);
+      });
   };
 
   const flush = (): void => {

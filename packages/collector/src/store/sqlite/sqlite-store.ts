@@ -25,6 +25,7 @@ import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
+import { createWalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for throwaway tests. */
@@ -61,8 +62,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
   const writer = new SqliteIngest(db, messages.recordInteraction);
-  // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts.
-  const groupCommit = createGroupCommit(db, writer.write);
+  // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
+  // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
+  const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
+  const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
 
@@ -234,6 +237,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (db.open) groupCommit.flush();
+      await walSync?.close();
       await checkpointer?.stop();
       if (db.open) db.close();
     },
