@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
 import type { RateLimiter } from '../http/rate-limit.js';
-import { readJsonBody } from '../http/read-body.js';
+import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
@@ -43,7 +43,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
 
   routes.post('/batch', async (c) => {
     const receivedAt = deps.clock.now();
-    const body = await readJsonBody(c.req.raw);
+    const body = await readJsonBody(c.req.raw, LIMITS.maxBatchBytes, nodeIncoming(c.env));
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { batch?: unknown }).batch)) {
       throw new ApiError(400, 'invalid_batch', 'The body must be an object with a "batch" array of events.');
     }
@@ -64,7 +64,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
   for (const [path, type] of Object.entries(SINGLE_EVENT_ROUTES)) {
     routes.post(`/${path}`, async (c) => {
       const receivedAt = deps.clock.now();
-      const body = await readJsonBody(c.req.raw, LIMITS.maxEventBytes * 2);
+      const body = await readJsonBody(c.req.raw, LIMITS.maxEventBytes * 2, nodeIncoming(c.env));
       if (!isObject(body)) throw new ApiError(400, 'invalid_event', 'The body must be one event as a JSON object.');
       const { writeKey, ...event } = body;
       const from = await sender(c, writeKey);
