@@ -1,8 +1,8 @@
 import { LIMITS } from '@hark/protocol';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
+import { publicCors } from '../http/public-cors.js';
 import { checkOrigin, projectForWriteKey, writeKeyFromRequest } from '../http/auth.js';
 import { isPlaceholderId } from '../identity/placeholder-ids.js';
 import { isValidUserHash } from '../identity/user-hash.js';
@@ -22,7 +22,7 @@ const MAX_URL = 2048;
  */
 export function eligibilityRoutes(deps: { store: Store; clock: Clock }): Hono {
   const routes = new Hono();
-  routes.use('/messages', cors({ origin: '*', allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['Authorization'], maxAge: 86400 }));
+  routes.use('/messages', publicCors({ allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['Authorization'], maxAge: 86400 }));
 
   routes.get('/messages', async (c) => {
     const project = await projectForWriteKey(deps.store, writeKeyFromRequest(c));

@@ -1,8 +1,8 @@
 import { LIMITS, type EventType } from '@hark/protocol';
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
+import { publicCors } from '../http/public-cors.js';
 import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
@@ -32,7 +32,7 @@ export interface IngestDeps {
  */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const routes = new Hono();
-  routes.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86400 }));
+  routes.use('*', publicCors({ allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86400 }));
 
   const sender = async (c: Context, bodyKey: unknown) => {
     const key = writeKeyFromRequest(c) ?? (typeof bodyKey === 'string' ? bodyKey : null);
