@@ -32,6 +32,8 @@ export interface EligibilityResult {
   alone: LoadResult;
   underIngest: LoadResult;
   ingest: LoadResult;
+  /** Collector CPU (all threads): µs per eligibility request alone, and share of one core in each phase. */
+  cpu: { perRequestAlone: number; aloneCore: number; underIngestCore: number };
   /** Share of answers that held at least one message (the conditions are not all-or-nothing). */
   withMessages: number;
   peakRssBytes: number;
@@ -65,10 +67,13 @@ export async function measureEligibility(options: EligibilityOptions, log: (line
 
     await openLoop({ target, rate: options.rate, durationMs: options.warmupMs, connections, ...ask(createRandom(options.seed + 1)) });
     answers = withMessages = 0;
+    let cpuStart = collector.cpuMs();
     const alone = await openLoop({ target, rate: options.rate, durationMs: options.durationMs, connections, ...ask(createRandom(options.seed + 2)) });
+    const aloneCpu = collector.cpuMs() - cpuStart;
     log(`alone at ${options.rate}/s: p50 ${alone.latency.p50.toFixed(2)} ms, p99 ${alone.latency.p99.toFixed(2)} ms`);
 
     const ingestRate = options.ingestEventsPerSecond / INGEST_BATCH;
+    cpuStart = collector.cpuMs();
     const [underIngest, ingest] = await Promise.all([
       openLoop({ target, rate: options.rate, durationMs: options.durationMs, connections, ...ask(createRandom(options.seed + 3)) }),
       openLoop({
@@ -86,6 +91,7 @@ export async function measureEligibility(options: EligibilityOptions, log: (line
         check: acceptedAll(INGEST_BATCH),
       }),
     ]);
+    const underCpu = collector.cpuMs() - cpuStart;
     log(
       `under ${options.ingestEventsPerSecond} events/s ingest: p50 ${underIngest.latency.p50.toFixed(2)} ms, p99 ${underIngest.latency.p99.toFixed(2)} ms` +
         ` (ingest p99 ${ingest.latency.p99.toFixed(1)} ms, ${ingest.errors} errors)`,
@@ -98,6 +104,11 @@ export async function measureEligibility(options: EligibilityOptions, log: (line
       alone,
       underIngest,
       ingest,
+      cpu: {
+        perRequestAlone: (aloneCpu * 1000) / alone.requests,
+        aloneCore: aloneCpu / alone.elapsedMs,
+        underIngestCore: underCpu / Math.max(underIngest.elapsedMs, ingest.elapsedMs),
+      },
       withMessages: answers ? withMessages / answers : 0,
       peakRssBytes: collector.peakRss(),
     };

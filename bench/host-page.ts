@@ -66,8 +66,10 @@ const page = (head: string) => `<!doctype html>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem}h1{font-size:2.2rem}</style>
 ${head}</head><body>${ARTICLE}</body></html>`;
 
+// The snippet as the SDK's README gives it: hark.js (and, when a message is due, hark-ui.js)
+// come from the collector, which also takes the events, as in the default deployment.
 const HARK_SNIPPET = (collector: string) => `<script>
-!function(w,d,s){w.hark=w.hark||function(){(w.hark.q=w.hark.q||[]).push([arguments,Date.now()])};s=d.createElement('script');s.async=1;s.src='/js/hark.js';s.dataset.writeKey='${BENCH_KEYS.writeKey}';s.dataset.apiHost='${collector}';d.head.appendChild(s)}(window,document);
+!function(w,d,s){w.hark=w.hark||function(){(w.hark.q=w.hark.q||[]).push([arguments,Date.now()])};s=d.createElement('script');s.async=1;s.src='${collector}/hark.js';s.dataset.writeKey='${BENCH_KEYS.writeKey}';d.head.appendChild(s)}(window,document);
 </script>`;
 
 // posthog-js's script-tag build with its recommended settings; its API host is this server,
@@ -82,7 +84,7 @@ const VARIANTS: Variant[] = [
   { name: 'posthog', label: 'posthog-js', head: () => POSTHOG_SNIPPET },
 ];
 
-/** The pages and scripts, served gzipped as a CDN would. */
+/** The pages, and posthog-js's scripts as its CDN would serve them (gzipped). */
 function startStaticServer(collector: string): Promise<HttpServer> {
   const files = new Map<string, { body: Buffer; type: string }>();
   const js = (path: string): { body: Buffer; type: string } | null =>
@@ -93,8 +95,6 @@ function startStaticServer(collector: string): Promise<HttpServer> {
     if (!file && url.pathname.startsWith('/page/')) {
       const variant = VARIANTS.find((v) => `/page/${v.name}` === url.pathname);
       if (variant) file = { body: Buffer.from(page(variant.head({ collector }))), type: 'text/html; charset=utf-8' };
-    } else if (!file && url.pathname.startsWith('/js/')) {
-      file = js(join(ROOT, 'packages/sdk/dist', url.pathname.slice(4).replace(/[^\w.-]/g, '')));
     } else if (!file && url.pathname.startsWith('/static/')) {
       file = js(join(ROOT, 'node_modules/posthog-js/dist', url.pathname.slice(8).replace(/[^\w.-]/g, '')));
     }
@@ -136,7 +136,7 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { url?: string } };
 }
 
 /** Trace events that mean JavaScript ran (or was compiled) inside a task. */
@@ -149,8 +149,16 @@ const SCRIPT_EVENTS = new Set(['EvaluateScript', 'v8.compile', 'v8.compileModule
  */
 function longestScriptTask(trace: Buffer): { longestTaskMs: number; longTasks: number } {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const onMain = events.filter((e) => mainThreads.has(`${e.pid}:${e.tid}`));
+  const rendererMains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  // Only the renderer that loaded the bench page: Chromium's own WebUI renderers (the omnibox
+  // popup) run modules during a load too.
+  const pageThreads = new Set(
+    events
+      .filter((e) => (e.name === 'CommitLoad' || e.name === 'ResourceSendRequest') && e.args?.data?.url?.startsWith('http://127.0.0.1'))
+      .map((e) => `${e.pid}:${e.tid}`)
+      .filter((thread) => rendererMains.has(thread)),
+  );
+  const onMain = events.filter((e) => pageThreads.has(`${e.pid}:${e.tid}`));
   const scriptStarts = onMain.filter((e) => SCRIPT_EVENTS.has(e.name)).map((e) => ({ thread: `${e.pid}:${e.tid}`, ts: e.ts }));
   let longest = 0;
   let longTasks = 0;

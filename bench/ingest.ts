@@ -44,7 +44,9 @@ export interface IngestResult {
   /** Events found in the collector's database afterwards, against the events acknowledged. */
   stored: { expected: number; found: number };
   peakRssBytes: number;
-  runs: { hello: LoadResult; single: LoadResult; batched: LoadResult }[];
+  /** Server CPU time (all threads) per request or event, µs, median over the rounds: less noisy than rates. */
+  cpu: { helloPerRequest: number; singlePerEvent: number; batchedPerEvent: number };
+  runs: { hello: LoadResult; single: LoadResult; batched: LoadResult; cpuMs: { hello: number; single: number; batched: number } }[];
 }
 
 const VISITORS = 5_000;
@@ -69,14 +71,19 @@ export async function measureIngest(options: IngestOptions, log: (line: string) 
   const runs: IngestResult['runs'] = [];
   let peakRssBytes = 0;
   try {
-    await load(hello, 1, 'warm', options.warmupMs);
-    await load(collector, 1, 'warm', options.warmupMs);
-    await load(collector, 20, 'warm', options.warmupMs);
+    await load(hello, 1, 'warm-hello', options.warmupMs);
+    await load(collector, 1, 'warm-single', options.warmupMs);
+    await load(collector, 20, 'warm-batched', options.warmupMs);
+    const timed = async (server: Server, size: number, runId: string) => {
+      const before = server.cpuMs();
+      const result = await load(server, size, runId, options.durationMs);
+      return [result, server.cpuMs() - before] as const;
+    };
     for (round = 0; round < options.rounds; round++) {
-      const helloRun = await load(hello, 1, 'hello', options.durationMs);
-      const single = await load(collector, 1, 'single', options.durationMs);
-      const batched = await load(collector, 20, 'batched', options.durationMs);
-      runs.push({ hello: helloRun, single, batched });
+      const [helloRun, helloCpu] = await timed(hello, 1, 'hello');
+      const [single, singleCpu] = await timed(collector, 1, 'single');
+      const [batched, batchedCpu] = await timed(collector, 20, 'batched');
+      runs.push({ hello: helloRun, single, batched, cpuMs: { hello: helloCpu, single: singleCpu, batched: batchedCpu } });
       log(
         `round ${round + 1}: hello-world ${helloRun.rate.toFixed(0)} req/s; single-event ${single.rate.toFixed(0)} events/s` +
           ` (p99 ${single.latency.p99.toFixed(1)} ms); 20 per request ${(batched.rate * 20).toFixed(0)} events/s (p99 ${batched.latency.p99.toFixed(1)} ms)`,
@@ -102,7 +109,7 @@ export async function measureIngest(options: IngestOptions, log: (line: string) 
   if (options.withNormalSync) {
     const normal = await startCollector({ dbPath: join(tempDir('ingest-normal'), 'hark.db'), synchronous: 'normal' });
     try {
-      await load(normal, 1, 'warm', options.warmupMs);
+      await load(normal, 1, 'warm-single', options.warmupMs);
       singleNormalSync = (await load(normal, 1, 'single', options.durationMs)).rate;
     } finally {
       await normal.stop();
@@ -122,6 +129,11 @@ export async function measureIngest(options: IngestOptions, log: (line: string) 
     batched: { p50: med((r) => r.batched.latency.p50), p99: med((r) => r.batched.latency.p99) },
     hello: { p50: med((r) => r.hello.latency.p50), p99: med((r) => r.hello.latency.p99) },
     singleNormalSync,
+    cpu: {
+      helloPerRequest: med((r) => (r.cpuMs.hello * 1000) / r.hello.requests),
+      singlePerEvent: med((r) => (r.cpuMs.single * 1000) / r.single.requests),
+      batchedPerEvent: med((r) => (r.cpuMs.batched * 1000) / (r.batched.requests * 20)),
+    },
     errors: runs.reduce((sum, r) => sum + r.hello.errors + r.single.errors + r.batched.errors, 0),
     stored,
     peakRssBytes,

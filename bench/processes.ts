@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,8 @@ export interface Server {
   pid: number;
   /** Peak resident memory so far (VmHWM), in bytes; NaN where /proc is missing. */
   peakRss(): number;
+  /** CPU time the process has used so far (all its threads, user + system), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ async function startServer(label: string, args: string[], env: Record<string, st
     port,
     pid,
     peakRss: () => readPeakRss(pid),
+    cpuMs: () => readCpuMs(pid),
     stop: () => stopChild(child),
   };
 }
@@ -92,6 +95,19 @@ function readPeakRss(pid: number): number {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+let ticksPerSecond: number | null = null;
+
+function readCpuMs(pid: number): number {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
   } catch {
     return Number.NaN;
   }

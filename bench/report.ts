@@ -34,6 +34,7 @@ const ms = (n: number, digits = 2) => (Number.isFinite(n) ? `${n.toFixed(digits)
 const times = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : 'n/a');
 const mb = (bytes: number) => (Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : 'n/a');
 const bytes = (n: number) => `${int(n)} B`;
+const us = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} µs` : 'n/a');
 /** `ratio` = theirs ÷ Hark's, for a figure where less is better: "36× smaller", or "Hark 1.3× larger". */
 const compare = (ratio: number, better: string, worse: string) => (ratio >= 1 ? `${times(ratio)} ${better}` : `Hark ${times(1 / ratio)} ${worse}`);
 const yes = (met: boolean | null) => (met === null ? 'not measured' : met ? '**met**' : '**missed**');
@@ -211,12 +212,14 @@ function ingestSection(r: BenchResults): string[] {
     `${i.connections} keep-alive connections, closed loop, ${i.rounds} alternating rounds; medians over the rounds. Every answer was checked` +
       ` (\`accepted\` = batch size); ${int(i.errors)} errors; ${int(i.stored.found)} of ${int(i.stored.expected)} acknowledged events found in the database afterwards.`,
     '',
-    '| Load | Rate | p50 | p99 |',
-    '| --- | ---: | ---: | ---: |',
-    `| Hono hello-world (ceiling) | ${int(i.helloRate)} req/s | ${ms(i.hello.p50)} | ${ms(i.hello.p99)} |`,
-    `| Hark, 1 event per request | ${int(i.singleRate)} events/s | ${ms(i.single.p50)} | ${ms(i.single.p99)} |`,
-    `| Hark, 20 events per request | ${int(i.batchedEventsPerSecond)} events/s | ${ms(i.batched.p50)} | ${ms(i.batched.p99)} |`,
-    ...(i.singleNormalSync !== null ? [`| Hark, 1 event per request, \`HARK_SYNCHRONOUS=normal\` | ${int(i.singleNormalSync)} events/s | | |`] : []),
+    '| Load | Rate | p50 | p99 | Server CPU |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| Hono hello-world (ceiling) | ${int(i.helloRate)} req/s | ${ms(i.hello.p50)} | ${ms(i.hello.p99)} | ${us(i.cpu.helloPerRequest)} per request |`,
+    `| Hark, 1 event per request | ${int(i.singleRate)} events/s | ${ms(i.single.p50)} | ${ms(i.single.p99)} | ${us(i.cpu.singlePerEvent)} per event |`,
+    `| Hark, 20 events per request | ${int(i.batchedEventsPerSecond)} events/s | ${ms(i.batched.p50)} | ${ms(i.batched.p99)} | ${us(i.cpu.batchedPerEvent)} per event |`,
+    ...(i.singleNormalSync !== null ? [`| Hark, 1 event per request, \`HARK_SYNCHRONOUS=normal\` | ${int(i.singleNormalSync)} events/s | | | |`] : []),
+    '',
+    'Server CPU is the process\'s own CPU time (all threads, from /proc) divided by what it answered: it shows what each request costs whatever else runs on the machine.',
     '',
   ];
 }
@@ -238,6 +241,9 @@ function eligibilitySection(r: BenchResults): string[] {
     row('alone', e.alone),
     row(`beside ${int(e.ingestEventsPerSecond)} events/s ingest`, e.underIngest),
     row(`the ingest itself (batches of 20)`, e.ingest),
+    '',
+    `Collector CPU: ${us(e.cpu.perRequestAlone)} per eligibility request alone (${(e.cpu.aloneCore * 100).toFixed(0)}% of one core at ${int(e.rate)}/s);` +
+      ` ${(e.cpu.underIngestCore * 100).toFixed(0)}% of one core while ingest ran beside it.`,
     '',
   ];
 }

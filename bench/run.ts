@@ -51,7 +51,7 @@ interface Plan {
 
 const FULL: Plan = {
   hostPage: { rounds: 7, settleMs: 2500, cpuSlowdown: 1 },
-  ingest: { rounds: 5, durationMs: 4000, warmupMs: 1500, connections: 16, withNormalSync: true },
+  ingest: { rounds: 5, durationMs: 4000, warmupMs: 1500, connections: 32, withNormalSync: true },
   eligibility: {
     size: { people: 50_000, events: 1_000_000, messages: 50 },
     rate: 2000,
@@ -64,7 +64,7 @@ const FULL: Plan = {
 
 const QUICK: Plan = {
   hostPage: { rounds: 1, settleMs: 1200, cpuSlowdown: 1 },
-  ingest: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 16, withNormalSync: false },
+  ingest: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 32, withNormalSync: false },
   eligibility: {
     size: { people: 2000, events: 20_000, messages: 50 },
     rate: 2000,

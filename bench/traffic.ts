@@ -77,6 +77,15 @@ export const acceptedAll = (size: number) => {
 };
 
 /**
+ * A messageId as the App makes them (a random UUID, so inserts land all over the dedupe index),
+ * from the seeded generator, prefixed so a run can count its own events afterwards.
+ */
+export function messageId(random: Random, prefix: string): string {
+  const hex = (n: number) => Array.from({ length: n }, () => random.int(16).toString(16)).join('');
+  return `${prefix}-${hex(8)}-${hex(4)}-4${hex(3)}-${hex(4)}-${hex(12)}`;
+}
+
+/**
  * Request `index` of an ingest run: `size` fresh events from a pool of `visitors` anonymous ids,
  * so most events land on someone the collector already knows, as on a live site.
  */
@@ -86,7 +95,7 @@ export function ingestRequests(options: { random: Random; runId: string; size: n
     const events: string[] = [];
     for (let i = 0; i < options.size; i++) {
       const visitor = `${options.anonymousPrefix}${options.random.skewed(options.visitors)}`;
-      events.push(wireEvent(options.random, `${options.runId}-${index}-${i}`, visitor, now));
+      events.push(wireEvent(options.random, messageId(options.random, options.runId), visitor, now));
     }
     return batchRequest(events, now);
   };
