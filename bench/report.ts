@@ -239,11 +239,13 @@ function eligibilitySection(r: BenchResults): string[] {
     '| Load | Requests | Answered | p50 | p99 | max | Errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('alone', e.alone),
-    row(`beside ${int(e.ingestEventsPerSecond)} events/s ingest`, e.underIngest),
-    row(`the ingest itself (batches of 20)`, e.ingest),
+    ...e.beside.flatMap((b) => [
+      row(`beside ${int(b.eventsPerSecond)} events/s ingest (collector at ${(b.core * 100).toFixed(0)}% of a core)`, b.eligibility),
+      row(`↳ that ingest (batches of 20)`, b.ingest),
+    ]),
     '',
-    `Collector CPU: ${us(e.cpu.perRequestAlone)} per eligibility request alone (${(e.cpu.aloneCore * 100).toFixed(0)}% of one core at ${int(e.rate)}/s);` +
-      ` ${(e.cpu.underIngestCore * 100).toFixed(0)}% of one core while ingest ran beside it.`,
+    `Collector CPU: ${us(e.cpu.perRequestAlone)} per eligibility request alone (${(e.cpu.aloneCore * 100).toFixed(0)}% of one core at ${int(e.rate)}/s).` +
+      ' Past 100% the collector cannot keep up: its JavaScript runs on one thread (its checkpoints and fsyncs on others), and requests queue.',
     '',
   ];
 }
