@@ -17,7 +17,8 @@ export interface Machine {
 export function describeMachine(): Machine {
   let chromium: string | null = null;
   try {
-    chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    // "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)": name and version suffice.
+    chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().split(' ').slice(0, 2).join(' ');
   } catch {
     chromium = null;
   }

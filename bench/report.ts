@@ -61,7 +61,15 @@ function goals(r: BenchResults): Goal[] {
     const hark = page.variants.find((v) => v.name === 'hark');
     if (harks.length) {
       const worst = Math.max(...harks.map((v) => v.cost.longestTaskMs));
-      list.push({ goal: 'Host page: no long task', target: 'no script task over 50 ms', measured: `longest ${ms(worst, 1)}`, met: worst <= 50 });
+      const loads = harks.flatMap((v) => v.runs);
+      const over = loads.filter((run) => run.longestTaskMs > 50).length;
+      list.push({
+        goal: 'Host page: no long task',
+        target: 'no script task over 50 ms',
+        measured: `longest ${ms(worst, 1)} (median load); ${over} of ${loads.length} loads had one over 50 ms, at most ${ms(Math.max(...loads.map((r) => r.longestTaskMs)), 1)}`,
+        // Strict: a single load with a long task misses it.
+        met: worst <= 50 && over === 0,
+      });
     }
     if (hark && posthog) {
       const share = hark.cost.scriptMs / posthog.cost.scriptMs;
