@@ -3,6 +3,9 @@ import { VERSION } from './version.js';
 
 // After an SPA navigation the referrer is the app's previous URL, not document.referrer.
 let spaReferrer: string | undefined;
+// Building an Intl.DateTimeFormat is the costliest thing the App does (tens of ms the first time
+// in Chromium, as ICU loads its zone data); do it once per page, not once per event.
+let timeZone: string | undefined;
 export const setReferrer = (url: string) => {
   spaReferrer = url;
 };
@@ -25,7 +28,7 @@ export function createContext(): EventContext {
   return {
     page: pageInfo(),
     locale: navigator.language,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timezone: (timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone),
     screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
     library: { name: 'hark.js', version: VERSION },
   };
