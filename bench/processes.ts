@@ -38,7 +38,8 @@ export const BENCH_KEYS = { writeKey: 'hk_w_bench_write_key', secretKey: 'hk_s_b
 export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal' }): Promise<Server> {
   // `npm run bench -- --profile` (or BENCH_PROFILE_DIR): a V8 CPU profile per collector process.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  return startServer('collector', [...profile, '--import', 'tsx', join(ROOT, 'packages/collector/src/server.ts')], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return startServer('collector', [...flags, ...profile, '--import', 'tsx', join(ROOT, 'packages/collector/src/server.ts')], {
     PORT: '0',
     HOST: '127.0.0.1',
     HARK_DB: options.dbPath,

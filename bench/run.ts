@@ -19,6 +19,7 @@ import { measureWeights } from './weights.js';
  *   --no-build          measure the App as it is in packages/sdk/dist
  *   --cpu-slowdown=N    host page with Chromium's CPU slowed N× (4 = Lighthouse mobile)
  *   --profile           a V8 CPU profile of every collector process, in .bench/profiles/
+ * Environment: BENCH_NODE_FLAGS="--max-old-space-size=64 …" starts the collector with those Node flags.
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
