@@ -21,3 +21,13 @@ export class InvalidCursorError extends Error {
     super('The cursor is not one this endpoint gave out.');
   }
 }
+
+/**
+ * A page from rows fetched with `LIMIT limit + 1`: the extra row only says there is more, and the
+ * last row kept gives the cursor for the next page.
+ */
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, keyOf: (row: R) => (string | number)[]): { items: T[]; nextCursor: string | null } {
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  return { items: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

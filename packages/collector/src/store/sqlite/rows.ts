@@ -38,6 +38,9 @@ export interface CompanyRow {
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** A person and everyone merged into them, as an SQL subquery over `@id` (see person_aliases). */
+export const PERSON_AND_ALIASES = '(SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
+
 export function toPersonSummary(row: PersonRow): PersonSummary {
   const traits = JSON.parse(row.traits) as Record<string, unknown>;
   return {

@@ -302,8 +302,11 @@ export class SqliteIngest {
         this.merge(projectId, owner, personId, 'email', { anonymousId: null, userId: row.user_id, messageId: '', at });
       }
     }
-    st.insertIdentity.run(projectId, 'email', email, personId, at);
-    st.updatePersonIdentity.run(advanceKind(row.kind, 'lead'), row.user_id, email, personId);
+    const kind = advanceKind(row.kind, 'lead');
+    // The App repeats identify (with the same email) on every page: write only what changed.
+    if (owner === personId && row.email === email && row.kind === kind) return;
+    if (!owner) st.insertIdentity.run(projectId, 'email', email, personId, at);
+    st.updatePersonIdentity.run(kind, row.user_id, email, personId);
   }
 
   private applyGroup(projectId: string, personId: string, event: NormalizedEvent): void {

@@ -1,11 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.js';
+import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
-import { iso, toActivityItem, type EventRow } from './rows.js';
+import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
 
-/** The person and everyone merged into them, as a subquery over `@id`. */
-const PERSON_AND_ALIASES = '(SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
 
 /** Privacy requests for the SQLite store: export everything about a person, erase them. */
 export function createSqlitePrivacy(db: Database, clock: Clock) {
@@ -81,12 +79,12 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
         before = { beforeAt: key[0] as number, beforeKey: key[1] as string };
       }
       const rows = q.erased.all({ projectId, ...before, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map((row) => ({ type: row.type, value: row.value, erasedAt: iso(row.erased_at) })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.erased_at, `${last.type}:${last.value}`]) : null,
-      };
+      return toPage(
+        rows,
+        query.limit,
+        (row) => ({ type: row.type, value: row.value, erasedAt: iso(row.erased_at) }),
+        (row) => [row.erased_at, `${row.type}:${row.value}`],
+      );
     },
 
     lift(projectId: string, type: IdentityType, value: string): boolean {

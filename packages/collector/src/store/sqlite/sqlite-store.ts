@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.js';
+import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { Store } from '../store.js';
 import type {
   ActivityItem,
@@ -20,7 +20,7 @@ import type {
 import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
-import { iso, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
+import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -47,15 +47,15 @@ const PERSON_COLUMNS = 'id, kind, user_id, email, traits, traits_at, created_at,
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const synchronous = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   // WAL checkpoints run on a worker thread (checkpointer.ts), off the event loop; the writer
   // only checkpoints itself if the worker falls far behind.
-  const synchronous = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
   const checkpointer = options.path === ':memory:' ? null : startCheckpointer({ path: options.path, synchronous });
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
 
@@ -81,9 +81,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         coalesce(sum(type IN ('page', 'screen')), 0) AS pageViews,
         coalesce(sum(type = 'track'), 0) AS tracks,
         coalesce(sum(type = 'identify'), 0) AS identifies
-      FROM events WHERE person_id IN (SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)`),
+      FROM events WHERE person_id IN ${PERSON_AND_ALIASES}`),
     activity: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-      FROM events WHERE person_id IN (SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)
+      FROM events WHERE person_id IN ${PERSON_AND_ALIASES}
         AND (@beforeTs IS NULL OR timestamp < @beforeTs OR (timestamp = @beforeTs AND seq < @beforeSeq))
       ORDER BY timestamp DESC, seq DESC LIMIT @limit`),
     company: db.prepare('SELECT id, traits, created_at, updated_at FROM companies WHERE project_id = ? AND id = ?'),
@@ -162,10 +162,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const rows = db
         .prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE ${where.join(' AND ')} ORDER BY last_seen_at DESC, id DESC LIMIT ?`)
         .all(...params, query.limit + 1) as PersonRow[];
-      const more = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toPersonSummary), nextCursor: more && last ? encodeCursor([last.last_seen_at, last.id]) : null };
+      return toPage(rows, query.limit, toPersonSummary, (row) => [row.last_seen_at, row.id]);
     },
 
     async getPerson(projectId, personId) {
@@ -189,10 +186,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const id = resolveId(projectId, personId);
       if (!q.person.get(projectId, id)) return { items: [], nextCursor: null };
       const rows = q.activity.all({ id, beforeTs: before[0], beforeSeq: before[1], limit: query.limit + 1 }) as EventRow[];
-      const more = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toActivityItem), nextCursor: more && last ? encodeCursor([last.timestamp, last.seq]) : null };
+      return toPage(rows, query.limit, toActivityItem, (row) => [row.timestamp, row.seq]);
     },
 
     async getCompany(projectId: string, companyId: string): Promise<CompanyDetail | null> {
