@@ -55,9 +55,15 @@ class Connection {
   private data: Buffer = Buffer.alloc(0);
   private done: Done | null = null;
   private closed = false;
+  /** Settles once the first socket is connected (or failed), so timing can start after setup. */
+  readonly ready: Promise<void>;
 
   constructor(private readonly target: Target) {
     this.socket = this.open();
+    this.ready = new Promise((resolve) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('close', () => resolve());
+    });
   }
 
   get idle(): boolean {
@@ -137,8 +143,33 @@ function readChunked(data: Buffer, start: number): Buffer | null {
   }
 }
 
-function tally(statuses: Record<number, number>, status: number): void {
-  statuses[status] = (statuses[status] ?? 0) + 1;
+/** Opens the connections and waits until they are up, so no measurement window includes the TCP handshakes. */
+async function openConnections(target: Target, count: number): Promise<Connection[]> {
+  const connections = Array.from({ length: count }, () => new Connection(target));
+  await Promise.all(connections.map((connection) => connection.ready));
+  return connections;
+}
+
+/** What both loops keep about their answers; `record` is called once per answer. */
+function recorder(check: Check | undefined) {
+  const samples = new Samples();
+  const statuses: Record<number, number> = {};
+  const state = {
+    errors: 0,
+    lastAnswer: 0,
+    record(from: number, status: number, body: Buffer, index: number): void {
+      state.lastAnswer = performance.now();
+      samples.add(state.lastAnswer - from);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status < 200 || status >= 300 || (check && !check(status, body, index))) state.errors++;
+    },
+    result(start: number): LoadResult {
+      const elapsedMs = Math.max(state.lastAnswer - start, 0);
+      const rate = elapsedMs > 0 ? (samples.count / elapsedMs) * 1000 : 0;
+      return { requests: samples.count, errors: state.errors, statuses, elapsedMs, rate, latency: samples.summary() };
+    },
+  };
+  return state;
 }
 
 export interface ClosedLoopOptions {
@@ -153,15 +184,12 @@ export interface ClosedLoopOptions {
 
 /** As fast as the server answers, on `connections` connections, for `durationMs`. */
 export async function closedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
-  const connections = Array.from({ length: options.connections }, () => new Connection(options.target));
-  const samples = new Samples();
-  const statuses: Record<number, number> = {};
+  const connections = await openConnections(options.target, options.connections);
+  const answers = recorder(options.check);
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
   let sent = 0;
-  let errors = 0;
   const start = performance.now();
   const end = start + options.durationMs;
-  let lastAnswer = start;
 
   await new Promise<void>((resolve) => {
     let running = connections.length;
@@ -174,18 +202,14 @@ export async function closedLoop(options: ClosedLoopOptions): Promise<LoadResult
       const request = options.request(index);
       const began = performance.now();
       connection.send(request, (status, body) => {
-        lastAnswer = performance.now();
-        samples.add(lastAnswer - began);
-        tally(statuses, status);
-        if (status < 200 || status >= 300 || (options.check && !options.check(status, body, index))) errors++;
+        answers.record(began, status, body, index);
         loop(connection);
       });
     };
     connections.forEach(loop);
   });
   for (const connection of connections) connection.close();
-  const elapsedMs = lastAnswer - start;
-  return { requests: samples.count, errors, statuses, elapsedMs, rate: (samples.count / elapsedMs) * 1000, latency: samples.summary() };
+  return answers.result(start);
 }
 
 export interface OpenLoopOptions {
@@ -201,18 +225,15 @@ export interface OpenLoopOptions {
 
 /** `rate` requests per second for `durationMs`, latency measured from when each was due. */
 export async function openLoop(options: OpenLoopOptions): Promise<LoadResult> {
-  const connections = Array.from({ length: options.connections }, () => new Connection(options.target));
-  const samples = new Samples();
-  const statuses: Record<number, number> = {};
+  const connections = await openConnections(options.target, options.connections);
+  const answers = recorder(options.check);
   const total = Math.round((options.rate * options.durationMs) / 1000);
   const interval = 1000 / options.rate;
   let issued = 0;
   let answered = 0;
-  let errors = 0;
   /** Indexes due but not yet sent (every connection was busy). */
   const backlog: number[] = [];
   const start = performance.now();
-  let lastAnswer = start;
 
   await new Promise<void>((resolve) => {
     const dispatch = (): void => {
@@ -224,10 +245,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<LoadResult> {
         const index = backlog.shift()!;
         const dueAt = start + index * interval;
         connection.send(options.request(index), (status, body) => {
-          lastAnswer = performance.now();
-          samples.add(lastAnswer - dueAt);
-          tally(statuses, status);
-          if (status < 200 || status >= 300 || (options.check && !options.check(status, body, index))) errors++;
+          answers.record(dueAt, status, body, index);
           if (finished) return;
           if (++answered === total) finish();
           else dispatch();
@@ -243,15 +261,14 @@ export async function openLoop(options: OpenLoopOptions): Promise<LoadResult> {
       finished = true;
       clearInterval(timer);
       clearTimeout(guard);
-      errors += total - answered;
+      answers.errors += total - answered;
       resolve();
     };
     if (total === 0) finish();
     else dispatch();
   });
   for (const connection of connections) connection.close();
-  const elapsedMs = lastAnswer - start;
-  return { requests: samples.count, errors, statuses, elapsedMs, rate: (samples.count / elapsedMs) * 1000, latency: samples.summary() };
+  return answers.result(start);
 }
 
 /** One keep-alive connection for requests made one at a time, each timed on its own. */

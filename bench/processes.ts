@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * Servers the bench starts in their own processes, so the load generator never shares their
  * event loop, and the temp folders it writes in. Everything started here is stopped by
- * `stopAll()`, which `run.ts` calls on exit, on Ctrl-C and on failure.
+ * `cleanUp()`, which `run.ts` calls when it ends or fails, or by `cleanUpNow()` on exit and Ctrl-C.
  */
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -131,7 +131,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   children.delete(child);
 }
 
-export async function stopAll(): Promise<void> {
+async function stopAll(): Promise<void> {
   await Promise.all([...children].map(stopChild));
 }
 
