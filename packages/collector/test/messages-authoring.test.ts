@@ -226,6 +226,21 @@ describe('authoring messages', () => {
     expect((await hark.admin('/api/v1/messages/no-such-id')).status).toBe(404);
   });
 
+  it('pages a status filter, and refuses a cursor another list gave out', async () => {
+    for (const status of ['live', 'draft', 'live', 'live']) {
+      await createMessage(hark, { name: `s-${status}`, status });
+      hark.clock.advance(1000);
+    }
+    const first = await (await hark.admin('/api/v1/messages?status=live&limit=2')).json();
+    expect(first.items.map((m: Message) => m.status)).toEqual(['live', 'live']);
+    const second = await (await hark.admin(`/api/v1/messages?status=live&limit=2&cursor=${first.nextCursor}`)).json();
+    expect(second.items.map((m: Message) => m.status)).toEqual(['live']);
+    expect(second.nextCursor).toBeNull();
+
+    const suppressionCursor = Buffer.from(JSON.stringify(['email', 'a@example.com'])).toString('base64url');
+    expect((await hark.admin(`/api/v1/messages?cursor=${suppressionCursor}`)).status).toBe(400);
+  });
+
   it('patches one field and keeps the rest; null removes an optional condition', async () => {
     const message = await createMessage(hark, {
       kind: 'survey',

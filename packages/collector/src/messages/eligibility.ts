@@ -102,7 +102,7 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
     email: known?.email ?? null,
     userId: known?.userId ?? userId,
   };
-  const personKey = facts.person?.id ?? (query.anonymousId ? `anon:${query.anonymousId}` : `user:${query.userId}`);
+  const personKey = known?.id ?? (query.anonymousId ? `anon:${query.anonymousId}` : `user:${query.userId}`);
   const url = query.url ? parsePageUrl(query.url) : null;
 
   const eligible: EligibleMessage[] = [];
@@ -140,7 +140,7 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
       trigger: conditions.trigger,
     } as EligibleMessage);
   }
-  return query.debug ? { messages: eligible, triggerEvents, debug: { personId: facts.person?.id ?? null, excluded } } : { messages: eligible, triggerEvents };
+  return query.debug ? { messages: eligible, triggerEvents, debug: { personId: known?.id ?? null, excluded } } : { messages: eligible, triggerEvents };
 }
 
 /** Fills `{{trait}}` in every text field; null when a cta URL would stop being http(s). */

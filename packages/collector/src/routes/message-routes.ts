@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
 import { readJsonBody } from '../http/read-body.js';
-import { collect, type FieldErrors } from '../messages/field-errors.js';
+import { add, collect, type FieldErrors } from '../messages/field-errors.js';
 import { MESSAGE_STATUSES, mergePatch, toDefinition, validateMessage } from '../messages/message-schema.js';
 import type { TimeRange } from '../store/message-store.js';
 import type { Store } from '../store/store.js';
@@ -100,11 +100,10 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
   routes.post('/suppressions', async (c) => {
     const fields: FieldErrors = {};
     const body = collect(suppressionBody, await readJsonBody(c.req.raw, 256 * 1024), '', fields);
-    if (!body) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
-    body.emails?.forEach((email, i) => {
-      if (!EMAIL.test(email)) fields[`emails.${i}`] = 'must be an email address';
+    body?.emails?.forEach((email, i) => {
+      if (!EMAIL.test(email)) add(fields, `emails.${i}`, 'must be an email address');
     });
-    if (Object.keys(fields).length) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
+    if (!body || Object.keys(fields).length) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
     const entries = [
       ...(body.userIds ?? []).map((value) => ({ type: 'userId' as const, value })),
       ...(body.emails ?? []).map((value) => ({ type: 'email' as const, value })),

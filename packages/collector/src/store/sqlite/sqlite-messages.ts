@@ -4,10 +4,10 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { DeliveryStats } from '../../messages/conditions.js';
 import { deliveryIdFor } from '../../messages/delivery-id.js';
 import type { MessageRecord } from '../../messages/message-schema.js';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../cursor.js';
+import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { EligibilityFacts, FactsQuery, MessageCounts, MessageStore, TimeRange } from '../message-store.js';
 import type { NormalizedEvent, Page, PersonKind } from '../types.js';
-import { iso } from './rows.js';
+import { iso, PERSON_AND_ALIASES } from './rows.js';
 
 interface MessageRow {
   id: string;
@@ -40,8 +40,6 @@ interface StatsRow {
 }
 
 const MESSAGE_COLUMNS = 'id, name, kind, status, content, appearance, conditions, priority, created_at, updated_at';
-/** Every id a person's rows may be stored under: their own and those of people merged into them. */
-const PERSON_AND_ALIASES = '(SELECT @person UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @person)';
 const MAX_ANSWER_TEXT = 2000;
 
 const toMessage = (row: MessageRow): Message => ({
@@ -58,6 +56,16 @@ const toMessage = (row: MessageRow): Message => ({
 });
 
 const instant = (value: string | null): number | null => (value === null ? null : Date.parse(value));
+
+/** The sort key a page cursor carries, or nulls for the first page; a cursor not given out here is a 400. */
+function cursorKey(cursor: string | null, shape: readonly ['string' | 'number', 'string' | 'number']): [string | number | null, string | number | null] {
+  if (!cursor) return [null, null];
+  const key = decodeCursor(cursor, shape);
+  if (!key) throw new InvalidCursorError();
+  return [key[0]!, key[1]!];
+}
+
+const INTERACTIONS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENTS));
 
 export interface SqliteMessages {
   store: MessageStore;
@@ -79,6 +87,9 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       WHERE project_id = @project AND id = @id`),
     get: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = ? AND id = ?`),
     live: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = ? AND status = 'live' ORDER BY priority DESC, created_at, rowid`),
+    list: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE project_id = @project AND (@status IS NULL OR status = @status)
+        AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
+      ORDER BY created_at DESC, id DESC LIMIT @limit`),
     remove: s('DELETE FROM messages WHERE project_id = ? AND id = ?'),
     removeDeliveries: s('DELETE FROM deliveries WHERE project_id = ? AND message_id = ?'),
     messageKind: s('SELECT kind FROM messages WHERE project_id = ? AND id = ?').pluck(),
@@ -158,7 +169,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
         AND type = 'track' AND name IN (${names}) AND timestamp >= @since`).raw();
       countStatements.set(rules.length, statement);
     }
-    const params: Record<string, string | number> = { person: personId, since: Math.min(...rules.map((r) => r.since)) };
+    const params: Record<string, string | number> = { id: personId, since: Math.min(...rules.map((r) => r.since)) };
     rules.forEach((rule, i) => {
       params[`n${i}`] = rule.event;
       params[`s${i}`] = rule.since;
@@ -197,24 +208,9 @@ export function createSqliteMessages(db: Database): SqliteMessages {
     },
 
     async list(projectId, query) {
-      const where = ['project_id = ?'];
-      const params: (string | number)[] = [projectId];
-      if (query.status) {
-        where.push('status = ?');
-        params.push(query.status);
-      }
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['number', 'string']);
-        if (!key) throw new InvalidCursorError();
-        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-        params.push(key[0]!, key[0]!, key[1]!);
-      }
-      const rows = db
-        .prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
-        .all(...params, query.limit + 1) as MessageRow[];
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toMessage), nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null };
+      const [beforeAt, beforeId] = cursorKey(query.cursor, ['number', 'string']);
+      const rows = q.list.all({ project: projectId, status: query.status ?? null, beforeAt, beforeId, limit: query.limit + 1 }) as MessageRow[];
+      return toPage(rows, query.limit, toMessage, (row) => [row.created_at, row.id]);
     },
 
     async replace(projectId, messageId, message, now) {
@@ -267,7 +263,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       let eventCounts = query.eventRules.map(() => 0);
       if (person) {
         eventCounts = countEvents(person.id, query.eventRules);
-        for (const stat of q.stats.all({ project: projectId, person: person.id }) as StatsRow[]) {
+        for (const stat of q.stats.all({ project: projectId, id: person.id }) as StatsRow[]) {
           deliveries.set(stat.message_id, {
             shows: stat.shows,
             lastShownAt: stat.last_shown_at,
@@ -291,18 +287,13 @@ export function createSqliteMessages(db: Database): SqliteMessages {
     },
 
     async answers(projectId, messageId, range, page): Promise<Page<MessageAnswer>> {
-      let before: [number | null, string | null] = [null, null];
-      if (page.cursor) {
-        const key = decodeCursor(page.cursor, ['number', 'string']);
-        if (!key) throw new InvalidCursorError();
-        before = [key[0] as number, key[1] as string];
-      }
+      const [beforeAt, beforeId] = cursorKey(page.cursor, ['number', 'string']);
       const rows = q.answers.all({
         project: projectId,
         message: messageId,
         ...rangeParams(range),
-        beforeAt: before[0],
-        beforeId: before[1],
+        beforeAt,
+        beforeId,
         limit: page.limit + 1,
       }) as {
         id: string;
@@ -314,10 +305,10 @@ export function createSqliteMessages(db: Database): SqliteMessages {
         user_id: string | null;
         traits: string | null;
       }[];
-      const items = rows.slice(0, page.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map((row) => {
+      return toPage(
+        rows,
+        page.limit,
+        (row) => {
           const traits = row.traits ? (JSON.parse(row.traits) as Record<string, unknown>) : {};
           return {
             deliveryId: row.id,
@@ -326,31 +317,19 @@ export function createSqliteMessages(db: Database): SqliteMessages {
             text: row.answer_text,
             answeredAt: iso(row.answered_at),
           };
-        }),
-        nextCursor: rows.length > page.limit && last ? encodeCursor([last.answered_at, last.id]) : null,
-      };
+        },
+        (row) => [row.answered_at, row.id],
+      );
     },
 
     async listSuppressions(projectId, query): Promise<Page<Suppression>> {
-      let after: [string | null, string | null] = [null, null];
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['string', 'string']);
-        if (!key) throw new InvalidCursorError();
-        after = [key[0] as string, key[1] as string];
-      }
-      const rows = q.suppressions.all({
-        project: projectId,
-        type: query.type ?? null,
-        afterType: after[0],
-        afterValue: after[1],
-        limit: query.limit + 1,
-      }) as { type: Suppression['type']; value: string; created_at: number }[];
-      const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map((row) => ({ type: row.type, value: row.value, createdAt: iso(row.created_at) })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.type, last.value]) : null,
-      };
+      const [afterType, afterValue] = cursorKey(query.cursor, ['string', 'string']);
+      const rows = q.suppressions.all({ project: projectId, type: query.type ?? null, afterType, afterValue, limit: query.limit + 1 }) as {
+        type: Suppression['type'];
+        value: string;
+        created_at: number;
+      }[];
+      return toPage(rows, query.limit, (row) => ({ type: row.type, value: row.value, createdAt: iso(row.created_at) }), (row) => [row.type, row.value]);
     },
 
     async addSuppressions(projectId, entries, now) {
@@ -361,8 +340,6 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       return q.removeSuppression.run(projectId, entry.type, entry.value).changes > 0;
     },
   };
-
-  const INTERACTIONS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENTS));
 
   /** A delivery id the event may write to: the one it names, or (without one) one this person owns. */
   const deliveryFor = (projectId: string, personId: string, messageId: string, event: NormalizedEvent): string | null => {
@@ -378,7 +355,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
     }
     // Senders without delivery ids (server-side libraries): a showing opens a new occasion,
     // anything else lands on the latest one.
-    const scope = { project: projectId, message: messageId, person: personId };
+    const scope = { project: projectId, message: messageId, id: personId };
     if (event.name !== MESSAGE_EVENTS.shown) {
       const latest = q.latestDelivery.get(scope) as string | undefined;
       if (latest) return latest;
