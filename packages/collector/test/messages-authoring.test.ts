@@ -226,6 +226,14 @@ describe('authoring messages', () => {
     expect((await hark.admin('/api/v1/messages/no-such-id')).status).toBe(404);
   });
 
+  it('refuses a deeply nested PATCH with a 400, not a 500', async () => {
+    const message = await createMessage(hark, { name: 'deep' });
+    const deep = '{"content":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_001);
+    const res = await hark.admin(`/api/v1/messages/${message.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: deep });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('invalid_fields');
+  });
+
   it('pages a status filter, and refuses a cursor another list gave out', async () => {
     for (const status of ['live', 'draft', 'live', 'live']) {
       await createMessage(hark, { name: `s-${status}`, status });

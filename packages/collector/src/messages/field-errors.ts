@@ -25,7 +25,7 @@ export function collect<T extends z.ZodType>(schema: T, value: unknown, prefix: 
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) add(fields, path ? `${path}.${key}` : key, 'is not a known field');
     } else {
-      add(fields, path, describe(issue));
+      add(fields, path || '(body)', describe(issue));
     }
   }
   return undefined;

@@ -260,16 +260,20 @@ function checkSchedule(schedule: { start?: string; end?: string; timeZone: strin
   };
 }
 
+const MAX_PATCH_DEPTH = 16;
+
 /**
  * JSON merge patch (RFC 7396): objects merge key by key, `null` removes a key, anything else
  * (arrays included) replaces. The result is validated as a whole message.
  */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return patch;
+export function mergePatch(target: unknown, patch: unknown, depth = 0): unknown {
+  // Below any field a message has, the patch is kept as given (validation refuses it), so a
+  // deeply nested body cannot exhaust the stack.
+  if (!isObject(patch) || depth >= MAX_PATCH_DEPTH) return patch;
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete result[k];
-    else result[k] = mergePatch(result[k], v);
+    else result[k] = mergePatch(result[k], v, depth + 1);
   }
   return result;
 }
@@ -298,4 +302,4 @@ export function toDefinition(message: MessageRecord): Record<string, unknown> {
   return definition;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

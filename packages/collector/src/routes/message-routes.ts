@@ -6,7 +6,7 @@ import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
 import { readJsonBody } from '../http/read-body.js';
 import { add, collect, type FieldErrors } from '../messages/field-errors.js';
-import { MESSAGE_STATUSES, mergePatch, toDefinition, validateMessage } from '../messages/message-schema.js';
+import { isObject, MESSAGE_STATUSES, mergePatch, toDefinition, validateMessage } from '../messages/message-schema.js';
 import type { TimeRange } from '../store/message-store.js';
 import type { Store } from '../store/store.js';
 import { readPageQuery } from './page-query.js';
@@ -159,5 +159,3 @@ function readRange(query: Record<string, string>): TimeRange {
 }
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
