@@ -112,3 +112,25 @@ describe('whatever the host page passes', () => {
     expect(collector.events().map((event) => event.event)).toEqual(['First', 'Second']);
   });
 });
+
+describe('a browser without fetch or sendBeacon', () => {
+  it('throws nothing into the page from a timer or a listener, and keeps the events', async () => {
+    vi.stubGlobal('fetch', undefined);
+    vi.stubGlobal('navigator', Object.assign(Object.create(navigator), { sendBeacon: undefined }));
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.error);
+    addEventListener('error', onError);
+    try {
+      const hark = startHark();
+      expect(hark.track('Offline Browser')).toEqual({ ok: true });
+      await elapse(500);
+      dispatchEvent(new Event('online'));
+      dispatchEvent(new Event('pagehide'));
+      await elapse(60_000);
+    } finally {
+      removeEventListener('error', onError);
+    }
+    expect(errors).toEqual([]);
+    expect(localStorage.getItem('hark_queue')).toContain('Offline Browser');
+  });
+});

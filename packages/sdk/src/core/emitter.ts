@@ -1,3 +1,5 @@
+import { guard } from './listen.js';
+
 type Listener = (...args: any[]) => void;
 
 export interface Emitter {
@@ -19,13 +21,7 @@ export function createEmitter(log: (...args: unknown[]) => void): Emitter {
       return () => listeners.set(name, get(name).filter((other) => other != listener));
     },
     emit(name, ...args) {
-      for (const listener of get(name)) {
-        try {
-          listener(...args);
-        } catch (error) {
-          log(name, error);
-        }
-      }
+      for (const listener of get(name)) guard(listener, log)(...args);
     },
   };
 }

@@ -4,6 +4,7 @@ import { createContext, pageInfo } from './context.js';
 import { createEmitter } from './emitter.js';
 import { createEventQueue } from './event-queue.js';
 import { createIdentity } from './identity.js';
+import { guard } from './listen.js';
 import { startMessages } from './messages.js';
 import { trackPages } from './page-tracking.js';
 import { createStorage } from './storage.js';
@@ -128,17 +129,13 @@ export function createInstance(initial?: HarkOptions): Instance {
         calledAt = undefined;
       }
     },
-    start() {
-      try {
-        if (options.autoPage !== false) {
-          hark.page!();
-          trackPages(hark.page as () => void, options.signal);
-        }
-        transport.flush();
-        startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
-      } catch (error) {
-        log('start', error);
+    start: guard(() => {
+      if (options.autoPage !== false) {
+        hark.page!();
+        trackPages(hark.page as () => void, options.signal);
       }
-    },
+      transport.flush();
+      startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
+    }, log),
   };
 }

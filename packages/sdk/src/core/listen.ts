@@ -1,3 +1,17 @@
-/** addEventListener on window, removed when the App's signal aborts. */
+/**
+ * `fn`, made safe to run where nothing guards it (a timer, a listener, a promise callback): what it
+ * throws, such as a TypeError where the browser has no fetch or sendBeacon, stays out of the page.
+ */
+export const guard =
+  <A extends unknown[]>(fn: (...args: A) => unknown, log?: (...args: unknown[]) => void) =>
+  (...args: A): void => {
+    try {
+      fn(...args);
+    } catch (error) {
+      log?.(error);
+    }
+  };
+
+/** addEventListener on window, guarded, and removed when the App's signal aborts. */
 export const listen = (type: string, listener: () => unknown, signal?: AbortSignal): void =>
-  addEventListener(type, listener, { signal });
+  addEventListener(type, guard(listener), { signal });

@@ -1,5 +1,6 @@
 import type { MessagesResponse, WireEvent } from '@hark/protocol';
 import type { Emitter } from './emitter.js';
+import { guard } from './listen.js';
 import type { Identity } from './identity.js';
 import type { Hark, HarkOptions, UiBridge } from './types.js';
 
@@ -30,7 +31,8 @@ export function startMessages(
   let userHash: string | undefined;
   let bridge: UiBridge | undefined;
 
-  const ask = (event?: WireEvent | false) =>
+  // Guarded: it runs from a timer, and fetch may be missing or throw at once.
+  const ask = guard((event?: WireEvent | false) =>
     allowed() &&
     fetch(
       options.apiHost +
@@ -44,7 +46,8 @@ export function startMessages(
               userId: identity.userId(),
               userHash,
               url: location.href,
-              event: event && event.event,
+              // `false?.event` is undefined, like an absent event.
+              event: (event as WireEvent)?.event,
             }),
           ),
         ),
@@ -72,7 +75,8 @@ export function startMessages(
           bridge.q.push([messages, event]);
         }
       })
-      .catch(log);
+      .catch(log),
+  );
 
   hark.on('event', (event: WireEvent) => {
     if (event.type == 'identify') userHash = event.userHash;

@@ -1,6 +1,6 @@
 import type { BatchRequest, WireEvent } from '@hark/protocol';
 import { MAX_QUEUE, type EventQueue } from './event-queue.js';
-import { listen } from './listen.js';
+import { guard, listen } from './listen.js';
 import type { HarkOptions } from './types.js';
 
 /** Send at once when this many events wait; also the most in one request. */
@@ -49,7 +49,8 @@ export function createTransport(
     timer = setTimeout(send, ms);
   };
 
-  const send = () => {
+  // Guarded: it runs from timers and listeners too, and fetch may be missing or throw at once.
+  const send = guard<unknown[]>(() => {
     clearTimeout(timer);
     timer = holding = undefined;
     if (sending || !ready()) return;
@@ -81,7 +82,7 @@ export function createTransport(
       });
     // Set after the call, so a fetch that throws at once cannot leave the queue stuck.
     sending = batch.length;
-  };
+  }, log);
   const flush = () => holding || send();
 
   // A hidden page may be frozen or discarded without another event: send now, with a keepalive
@@ -97,14 +98,7 @@ export function createTransport(
     () => holding || (ready() && (holding = navigator.sendBeacon(...request(queue.peek(MAX_QUEUE).slice(sending))))),
     options.signal,
   );
-  listen(
-    'online',
-    () => {
-      failures = 0;
-      send();
-    },
-    options.signal,
-  );
+  listen('online', () => send((failures = 0)), options.signal);
 
   return {
     schedule() {

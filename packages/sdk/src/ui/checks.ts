@@ -34,6 +34,9 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 export const isEmail = (text: string): boolean => EMAIL.test(text);
 
 // ---- event triggers: `where` conditions on the tracked event's properties ---------------------
+// asNumber, same and the switch in whereHolds are a near-copy of asNumber, same and matchValue in
+// the collector's src/messages/conditions.ts, on purpose: packages/protocol holds types only, and
+// hark-ui.js cannot import the collector. A change to one side belongs in the other too.
 
 const asNumber = (value: unknown): number | null => {
   if (typeof value == 'number') return Number.isFinite(value) ? value : null;
