@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Project } from '../store/types.js';
 
 /**
  * The host's back end proves who a visitor is by computing, on its own servers,
@@ -18,4 +19,13 @@ export function isValidUserHash(secrets: readonly string[], userId: string, user
     if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
   }
   return valid;
+}
+
+/**
+ * Whether an identify proves who it names: verification is on for the project and `userHash`
+ * matches the current or an in-grace verification secret. Ingest and eligibility both ask this.
+ */
+export function isVerifiedUser(project: Project, userId: string, userHash: string | null | undefined): boolean {
+  if (!userHash || userHash.length > 128 || project.settings.identityVerification === 'off') return false;
+  return isValidUserHash([project.settings.verificationSecret, ...project.graceVerificationSecrets], userId, userHash);
 }

@@ -1,5 +1,5 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
-import { isValidUserHash } from '../identity/user-hash.js';
+import { isVerifiedUser } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
 import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
@@ -17,7 +17,6 @@ export interface Sender {
 export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts): Promise<BatchResponse> {
   const { project } = sender;
   const verification = project.settings.identityVerification;
-  const secrets = [project.settings.verificationSecret, ...project.graceVerificationSecrets];
   const rejected: RejectedEvent[] = [];
   const valid: NormalizedEvent[] = [];
   const validIndex: number[] = [];
@@ -27,7 +26,7 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     if (result.ok) {
       const { event, userHash } = result;
       event.verified =
-        sender.trusted || (verification !== 'off' && event.userId !== null && userHash !== null && isValidUserHash(secrets, event.userId, userHash));
+        sender.trusted || (event.userId !== null && isVerifiedUser(project, event.userId, userHash));
       if (verification === 'enforce' && event.type === 'identify' && event.userId !== null && !event.verified) {
         rejected.push({
           index,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventContext } from '@hark/protocol';
 import { LIMITS } from '@hark/protocol';
+import { validEmail } from '../identity/email.js';
 import type { NormalizedEvent } from '../store/types.js';
 import { describeIssues, wireEventSchema } from './event-schema.js';
 import { checkJsonTree } from './json-tree.js';
@@ -21,7 +22,6 @@ export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | 
 
 /** The last instant a Date can hold; a stored time past it could not be read back. */
 const MAX_TIME = 8.64e15;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const UTM_KEYS = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' } as const;
 
 /**
@@ -122,7 +122,8 @@ function findEmail(
 ): string | null {
   const candidates = type === 'identify' ? [traits.email, context.traits?.email] : type === 'track' ? [properties.email, context.traits?.email] : [];
   for (const candidate of candidates) {
-    if (typeof candidate === 'string' && EMAIL.test(candidate.trim())) return candidate.trim().toLowerCase();
+    const email = validEmail(candidate);
+    if (email) return email;
   }
   return null;
 }

@@ -5,10 +5,9 @@ import { ApiError } from '../http/api-error.js';
 import { publicCors } from '../http/public-cors.js';
 import { checkOrigin, projectForWriteKey, writeKeyFromRequest } from '../http/auth.js';
 import { isPlaceholderId } from '../identity/placeholder-ids.js';
-import { isValidUserHash } from '../identity/user-hash.js';
+import { isVerifiedUser } from '../identity/user-hash.js';
 import { eligibleMessages } from '../messages/eligibility.js';
 import type { Store } from '../store/store.js';
-import type { Project } from '../store/types.js';
 
 const MAX_URL = 2048;
 
@@ -39,7 +38,7 @@ export function eligibilityRoutes(deps: { store: Store; clock: Clock }): Hono {
     if (userId === null && anonymousId === null) {
       throw new ApiError(400, 'missing_id', 'Ask with the visitor\'s anonymousId, userId or both.');
     }
-    const userVerified = userId !== null && isVerified(project, userId, c.req.query('userHash'));
+    const userVerified = userId !== null && isVerifiedUser(project, userId, c.req.query('userHash'));
     if (userId !== null && !userVerified && project.settings.identityVerification === 'enforce') {
       throw new ApiError(401, 'verification_required', 'This project requires userHash with userId: HMAC-SHA256(verification secret, userId), computed on your server.');
     }
@@ -57,9 +56,4 @@ export function eligibilityRoutes(deps: { store: Store; clock: Clock }): Hono {
   });
 
   return routes;
-}
-
-function isVerified(project: Project, userId: string, userHash: string | undefined): boolean {
-  if (!userHash || userHash.length > 128 || project.settings.identityVerification === 'off') return false;
-  return isValidUserHash([project.settings.verificationSecret, ...project.graceVerificationSecrets], userId, userHash);
 }

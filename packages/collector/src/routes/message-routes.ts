@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
 import { readJsonBody } from '../http/read-body.js';
+import { normalizeEmail, validEmail } from '../identity/email.js';
 import { add, collect, type FieldErrors } from '../messages/field-errors.js';
 import { isObject, MESSAGE_STATUSES, mergePatch, toDefinition, validateMessage } from '../messages/message-schema.js';
 import type { TimeRange } from '../store/message-store.js';
@@ -12,7 +13,6 @@ import type { Store } from '../store/store.js';
 import { readPageQuery } from './page-query.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
 /**
  * Authoring in-app messages, their results and the suppression list (DESIGN §5). Mounted behind
@@ -101,7 +101,7 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
     const fields: FieldErrors = {};
     const body = collect(suppressionBody, await readJsonBody(c.req.raw, 256 * 1024), '', fields);
     body?.emails?.forEach((email, i) => {
-      if (!EMAIL.test(email)) add(fields, `emails.${i}`, 'must be an email address');
+      if (!validEmail(email)) add(fields, `emails.${i}`, 'must be an email address');
     });
     if (!body || Object.keys(fields).length) throw new ApiError(400, 'invalid_fields', 'The suppression list was not changed; see fields.', fields);
     const entries = [
@@ -124,7 +124,6 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
   return routes;
 }
 
-const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 const suppressionBody = z
   .strictObject({

@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
+import { readJsonBody } from '../http/read-body.js';
+import { collect, type FieldErrors } from '../messages/field-errors.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Project } from '../store/types.js';
 
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
+const ADMIN_BODY_BYTES = 16 * 1024;
 
 const origin = z.string().refine((value) => {
   try {
@@ -49,16 +52,13 @@ export function projectRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
   routes.get('/project', (c) => c.json(describe(c.get('project'))));
 
   routes.patch('/project', async (c) => {
-    const patch = settingsPatch.safeParse(await readJson(c.req.raw));
-    if (!patch.success) throw fieldErrors(patch.error);
-    const updated = await deps.store.updateProjectSettings(c.get('project').id, stripUndefined(patch.data));
+    const patch = await readValid(c.req.raw, settingsPatch);
+    const updated = await deps.store.updateProjectSettings(c.get('project').id, stripUndefined(patch));
     return c.json(describe(updated));
   });
 
   routes.post('/project/keys/rotate', async (c) => {
-    const request = rotation.safeParse(await readJson(c.req.raw));
-    if (!request.success) throw fieldErrors(request.error);
-    const { key, graceSeconds } = request.data;
+    const { key, graceSeconds } = await readValid(c.req.raw, rotation);
     const updated = await deps.store.rotateKey(c.get('project').id, key, graceSeconds * 1000);
     return c.json({
       ...describe(updated),
@@ -71,18 +71,12 @@ export function projectRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
   return routes;
 }
 
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
-  }
-}
-
-export function fieldErrors(error: z.ZodError): ApiError {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.join('.') || '(body)'] = issue.message;
-  return new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', fields);
+/** The body, parsed (with the collector's body caps) and checked; one sentence per bad field otherwise. */
+async function readValid<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const fields: FieldErrors = {};
+  const value = collect(schema, await readJsonBody(request, ADMIN_BODY_BYTES), '', fields);
+  if (value === undefined) throw new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', fields);
+  return value;
 }
 
 const stripUndefined = <T extends object>(value: T): T =>
