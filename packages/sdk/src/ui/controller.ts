@@ -1,5 +1,6 @@
 import { MESSAGE_EVENTS, type EligibleMessage, type MessageEventProperties, type MessagePosition } from '@hark/protocol';
 import type { UiAnswer, UiBridge } from '../core/types.js';
+import { guard } from '../core/listen.js';
 import { safeUrl, whereHolds } from './checks.js';
 
 export type Interaction = keyof typeof MESSAGE_EVENTS;
@@ -63,61 +64,52 @@ export function createController(act: UiBridge['a'], render: (showing: Showing) 
     waiting.splice(before < 0 ? waiting.length : before, 0, message);
   };
 
-  const guard = (fn: () => void) => {
-    try {
-      fn();
-    } catch {}
-  };
-
   return {
-    receive: ([messages, event]) =>
-      guard(() => {
-        if (!event) {
-          const due = new Set(messages.map((message) => message.deliveryId));
-          for (const [deliveryId, timer] of timers) {
-            if (!due.has(deliveryId)) {
-              clearTimeout(timer);
-              timers.delete(deliveryId);
-              taken.delete(deliveryId);
-            }
-          }
-          for (const message of [...waiting]) {
-            if (!due.has(message.deliveryId)) {
-              waiting.splice(waiting.indexOf(message), 1);
-              taken.delete(message.deliveryId);
-            }
+    receive: guard(([messages, event]: UiAnswer) => {
+      if (!event) {
+        const due = new Set(messages.map((message) => message.deliveryId));
+        for (const [deliveryId, timer] of timers) {
+          if (!due.has(deliveryId)) {
+            clearTimeout(timer);
+            timers.delete(deliveryId);
+            taken.delete(deliveryId);
           }
         }
-        for (const message of messages) {
-          const { trigger, deliveryId } = message;
-          if (taken.has(deliveryId) || !showable(message)) continue;
-          if (trigger.type == 'event' && !(event && event.event == trigger.event && whereHolds(trigger.where, event.properties))) continue;
-          taken.add(deliveryId);
-          if (trigger.type == 'delay' && trigger.seconds > 0) {
-            timers.set(
-              deliveryId,
-              setTimeout(
-                () =>
-                  guard(() => {
-                    timers.delete(deliveryId);
-                    enqueue(message);
-                    fill();
-                  }),
-                trigger.seconds * 1000,
-              ),
-            );
-          } else enqueue(message);
+        for (const message of [...waiting]) {
+          if (!due.has(message.deliveryId)) {
+            waiting.splice(waiting.indexOf(message), 1);
+            taken.delete(message.deliveryId);
+          }
         }
-        fill();
-      }),
-    close: (message, how, fields) =>
-      guard(() => {
-        const position = message.appearance.position;
-        // A second click, or Escape right after a click, closes nothing twice.
-        if (showing.get(position) !== message) return;
-        showing.delete(position);
-        send(how, message, fields);
-        fill();
-      }),
+      }
+      for (const message of messages) {
+        const { trigger, deliveryId } = message;
+        if (taken.has(deliveryId) || !showable(message)) continue;
+        if (trigger.type == 'event' && !(event && event.event == trigger.event && whereHolds(trigger.where, event.properties))) continue;
+        taken.add(deliveryId);
+        if (trigger.type == 'delay' && trigger.seconds > 0) {
+          timers.set(
+            deliveryId,
+            setTimeout(
+              guard(() => {
+                timers.delete(deliveryId);
+                enqueue(message);
+                fill();
+              }),
+              trigger.seconds * 1000,
+            ),
+          );
+        } else enqueue(message);
+      }
+      fill();
+    }),
+    close: guard((message: EligibleMessage, how: Exclude<Interaction, 'shown'>, fields?: AnswerFields) => {
+      const position = message.appearance.position;
+      // A second click, or Escape right after a click, closes nothing twice.
+      if (showing.get(position) !== message) return;
+      showing.delete(position);
+      send(how, message, fields);
+      fill();
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import type { EligibleMessage } from '@hark/protocol';
 import type { ComponentChildren } from 'preact';
+import { guard } from '../core/listen.js';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { safeColors } from './checks.js';
 import type { AnswerFields, Controller } from './controller.js';
@@ -14,13 +15,7 @@ export interface KindProps<M extends EligibleMessage = EligibleMessage> {
 }
 
 /** A handler whose mistakes stay inside the UI rather than reaching the page's error handlers. */
-export const safe =
-  <A extends unknown[]>(handler: (...args: A) => void) =>
-  (...args: A) => {
-    try {
-      handler(...args);
-    } catch {}
-  };
+export const safe = guard;
 
 const SIZES = ['small', 'medium', 'large'];
 const idFor = (message: EligibleMessage, part: 'title' | 'body') => `hark-${part}-${message.appearance.position}`;
