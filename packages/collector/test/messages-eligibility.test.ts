@@ -452,8 +452,15 @@ describe('identity verification and allowed origins', () => {
     expect(ids(await ask(hark, { userId: 'vip', anonymousId: 'attacker-browser' }))).toEqual([]);
     const proven = await ask(hark, { userId: 'vip', anonymousId: 'vip-phone', userHash: computeUserHash(secret, 'vip') });
     expect(proven.messages.map((m) => m.content.title)).toEqual(['Hello Vera']);
-    // Vera's own browser still reaches her through its anonymous id.
-    expect(ids(await ask(hark, { userId: 'vip', anonymousId: 'vip-laptop' }))).toEqual([message.id]);
+    // Her anonymous id alone (a cookie value anyone who saw it can send) reaches her, but
+    // without her traits: no trait-targeted message, and no trait filled into any text (issue 9).
+    expect(ids(await ask(hark, { userId: 'vip', anonymousId: 'vip-laptop' }))).toEqual([]);
+    const everyone = await createMessage(hark, { content: { title: 'Hello {{name|stranger}}' } });
+    const byCookie = await ask(hark, { anonymousId: 'vip-laptop' });
+    expect(byCookie.messages.map((m) => [m.id, m.content.title])).toEqual([[everyone.id, 'Hello stranger']]);
+    // Her own browser, sending the userHash the host page gave it, gets everything.
+    const own = await ask(hark, { userId: 'vip', anonymousId: 'vip-laptop', userHash: computeUserHash(secret, 'vip') });
+    expect(own.messages.map((m) => m.content.title).sort()).toEqual(['Hello Vera', 'Hello Vera']);
   });
 
   it('refuses an unproven user id when the project enforces verification', async () => {

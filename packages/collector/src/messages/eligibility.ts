@@ -15,6 +15,8 @@ import {
   type PersonFacts,
 } from './conditions.js';
 import { deliveryIdFor } from './delivery-id.js';
+import { parseInstant } from '../time.js';
+import { loadEligibilityFacts } from './eligibility-facts.js';
 import { fillTemplate } from './template.js';
 
 /**
@@ -72,8 +74,8 @@ function compile(live: readonly Message[]): CompiledProject {
       return {
         message,
         page: compilePage(message.conditions.page.rules),
-        startsAt: schedule?.startsAt ? Date.parse(schedule.startsAt) : null,
-        endsAt: schedule?.endsAt ? Date.parse(schedule.endsAt) : null,
+        startsAt: parseInstant(schedule?.startsAt),
+        endsAt: parseInstant(schedule?.endsAt),
         ruleSlots: (message.conditions.audience.events ?? []).map((rule) => slotOf(rule.event, rule.withinDays)),
       };
     }),
@@ -90,7 +92,7 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
   if (messages.length === 0) return query.debug ? { messages: [], triggerEvents, debug: { personId: null, excluded: [] } } : { messages: [], triggerEvents };
 
   const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
-  const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
+  const facts = await loadEligibilityFacts(store, projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
   const userId = facts.userIdIgnored ? null : query.userId;
 
   // Someone never seen is a visitor with no history; a user id means a user even before the

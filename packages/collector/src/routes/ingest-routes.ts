@@ -9,6 +9,7 @@ import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
+import { parseInstant } from '../time.js';
 
 const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
   identify: 'identify',
@@ -101,7 +102,5 @@ function batchContext(value: unknown): Record<string, unknown> | null {
 }
 
 function parseTime(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  return typeof value === 'string' || typeof value === 'number' ? parseInstant(value) : null;
 }

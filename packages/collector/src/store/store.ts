@@ -1,8 +1,6 @@
 import type {
   ActivityItem,
   CompanyDetail,
-  IngestOutcome,
-  NormalizedEvent,
   Page,
   PageQuery,
   PeopleQuery,
@@ -19,6 +17,7 @@ import type {
 } from './types.js';
 
 import type { MessageStore } from './message-store.js';
+import type { IngestUnitOfWork } from './ports.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -26,7 +25,7 @@ import type { MessageStore } from './message-store.js';
  *
  * Every method is scoped to a project; no method reads across projects.
  */
-export interface Store {
+export interface Store extends IngestUnitOfWork {
   /** Creates the default project on first start, with the given keys or new ones. */
   ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
   /** Also honours a rotated key until its grace period ends. */
@@ -36,12 +35,8 @@ export interface Store {
   /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
-  /**
-   * Stores events in order, in one transaction: dedupes by messageId, resolves each event to a
-   * person (creating, linking or merging as the identity rules say) and records it.
-   * When this resolves, every `stored` event is durable.
-   */
-  ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]>;
+  // transact(weight, work): the ingest unit of work (ports.ts). Events are written through it
+  // by ingest/write-events.ts, which holds every rule; the store only holds rows.
 
   listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>>;
   /** Follows merges: asking for a person that was merged away answers with the survivor. */

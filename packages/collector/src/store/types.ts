@@ -53,9 +53,21 @@ export interface NormalizedEvent {
   /** True when the request used the secret key or the identify carried a valid userHash. */
   verified: boolean;
   device: Device;
+  /**
+   * The JSON the store writes for the object fields, serialised once at normalisation: the
+   * 32 KB event cap is measured on these strings, and no store stringifies them again.
+   */
+  stored: StoredJson;
   timestamp: number;
   sentAt: number | null;
   receivedAt: number;
+}
+
+export interface StoredJson {
+  properties: string;
+  traits: string;
+  context: string;
+  device: string;
 }
 
 /** What happened to one event handed to `Store.ingest`, in the same order. */
