@@ -71,7 +71,7 @@ describe('group commit', () => {
       }),
     );
     for (const answer of answers) expect(answer).toMatchObject({ status: 200, body: { accepted: 5, duplicates: 0, rejected: [] } });
-    expect(rowCounts(hark)).toMatchObject({ events: 200, people: 7 });
+    expect(await rowCounts(hark)).toMatchObject({ events: 200, people: 7 });
   });
 
   it('rolls back only the batch that failed; the batches committed beside it are stored', async () => {

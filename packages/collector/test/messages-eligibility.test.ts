@@ -15,7 +15,7 @@ describe('asking for messages', () => {
   it('gives a visitor it has never seen the live messages, and writes nothing while answering', async () => {
     const message = await createMessage(hark, { content: { title: 'Hi {{name|there}}', body: 'Welcome to {{company.name|our app}}.' } });
     await createMessage(hark, { name: 'Draft', status: 'draft' });
-    const before = rowCounts(hark);
+    const before = await rowCounts(hark);
 
     const response = await ask(hark, { anonymousId: 'never-seen', url: 'https://example.com/' });
     expect(response.messages).toEqual([
@@ -30,7 +30,7 @@ describe('asking for messages', () => {
       },
     ]);
     await ask(hark, { anonymousId: 'never-seen', userId: 'never-seen-user', debug: '1' });
-    expect(rowCounts(hark)).toEqual(before);
+    expect(await rowCounts(hark)).toEqual(before);
   });
 
   it('hands out the same delivery id on every poll until the message is shown, then a new one', async () => {

@@ -14,6 +14,7 @@ import type {
   PersonExport,
   Project,
   ProjectSettings,
+  ProjectTotals,
 } from './types.js';
 
 import type { MessageStore } from './message-store.js';
@@ -58,6 +59,9 @@ export interface Store extends IngestUnitOfWork {
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;
+
+  /** How many rows the project holds of each kind (the console's first run, and tests that check a read wrote nothing). */
+  projectTotals(projectId: string): Promise<ProjectTotals>;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -180,3 +180,10 @@ export interface ErasedIdentity {
   value: string;
   erasedAt: string;
 }
+
+export interface ProjectTotals {
+  people: number;
+  identities: number;
+  events: number;
+  deliveries: number;
+}

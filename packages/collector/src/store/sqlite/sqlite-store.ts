@@ -14,6 +14,7 @@ import type {
   PersonLookup,
   PersonSummary,
   IdentityType,
+  ProjectTotals,
 } from '../types.js';
 import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { createGroupCommit } from './group-commit.js';
@@ -66,6 +67,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const privacy = createSqlitePrivacy(db, clock);
 
   const q = {
+    totals: db.prepare(`SELECT
+      (SELECT count(*) FROM people WHERE project_id = @p) AS people,
+      (SELECT count(*) FROM identities WHERE project_id = @p) AS identities,
+      (SELECT count(*) FROM events WHERE project_id = @p) AS events,
+      (SELECT count(*) FROM deliveries WHERE project_id = @p) AS deliveries`),
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
     alias: db.prepare('SELECT person_id FROM person_aliases WHERE project_id = ? AND alias_id = ?').pluck(),
     identities: db.prepare('SELECT type, value, created_at FROM identities WHERE person_id = ? ORDER BY created_at, type'),
@@ -208,6 +214,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     messages,
+
+    async projectTotals(projectId) {
+      return q.totals.get({ p: projectId }) as ProjectTotals;
+    },
 
     async ping() {
       return db.open;
