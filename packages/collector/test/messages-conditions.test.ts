@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePage, DAY_MS, frequencyFailure, localTimeToUtc, matchValue, pageFailure, parsePageUrl } from '../src/messages/conditions.js';
+import { matchValue } from '@hark/protocol';
+import { compilePage, DAY_MS, frequencyFailure, localTimeToUtc, pageFailure, parsePageUrl } from '../src/messages/conditions.js';
 import { fillTemplate, templateProblem } from '../src/messages/template.js';
 
 const person = { traits: { name: '  Ana ', seats: 0, vip: false, tags: ['a'], company: { name: 'Acme' } }, email: 'ana@example.com', userId: 'u-ana' };

@@ -6,6 +6,7 @@ import type {
   PageRule,
   ValueCondition,
 } from '@hark/protocol';
+import { matchValue } from '@hark/protocol';
 import { readTrait, type TemplatePerson } from './template.js';
 
 /**
@@ -33,44 +34,8 @@ export interface DeliveryStats {
 
 export const NO_DELIVERIES: DeliveryStats = { shows: 0, lastShownAt: null, answered: false, deliveries: 0 };
 
-// ---- values (traits and event properties) ----------------------------------------------------
-
-const asNumber = (value: unknown): number | null => {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
-};
-
-const same = (actual: unknown, expected: unknown): boolean => {
-  if (actual === expected) return true;
-  if (typeof actual === 'number' || typeof expected === 'number') {
-    const a = asNumber(actual);
-    const b = asNumber(expected);
-    return a !== null && a === b;
-  }
-  return false;
-};
-
-/** One comparison; see `ValueCondition` in the protocol for the exact rules. */
-export function matchValue(actual: unknown, condition: ValueCondition): boolean {
-  switch (condition.op) {
-    case 'exists':
-      return actual !== undefined && actual !== null && actual !== '';
-    case 'equals':
-      return same(actual, condition.value);
-    case 'contains':
-      if (typeof actual === 'string') return actual.toLowerCase().includes(String(condition.value).toLowerCase());
-      if (Array.isArray(actual)) return actual.some((item) => same(item, condition.value));
-      return false;
-    case 'gt':
-    case 'lt': {
-      const a = asNumber(actual);
-      const b = asNumber(condition.value);
-      if (a === null || b === null) return false;
-      return condition.op === 'gt' ? a > b : a < b;
-    }
-  }
-}
+// ---- values (traits and event properties): compared by the protocol's matchValue, which the
+// message UI uses too, so both sides apply one set of rules --------------------------------------
 
 const describeCondition = (subject: string, condition: ValueCondition): string =>
   condition.op === 'exists' ? `${subject} exists` : `${subject} ${condition.op} ${JSON.stringify(condition.value)}`;
