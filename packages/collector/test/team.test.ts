@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSignIn } from '../src/team/index.js';
 import { startCollector, type TestCollector } from './harness.js';
 import { asMember, invited, json, loggedIn, login, PASSWORD, setupAdmin } from './team-helpers.js';
+
+// Every account costs a real scrypt (32 MiB, tens of ms, more on a busy machine): no test lowers it.
+vi.setConfig({ testTimeout: 30_000 });
 
 let hark: TestCollector;
 afterEach(async () => {

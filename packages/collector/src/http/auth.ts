@@ -128,7 +128,7 @@ export function requireAdmin(deps: { store: Store; signIn: SignIn; prefix: strin
 function refuseUnless(member: MemberRecord, action: Action): void {
   if (canDo(member.role, action)) return;
   const needed = roleNeeded(action);
-  throw new ApiError(403, 'forbidden', `This needs the ${needed} role${needed === 'admin' ? '' : ' or higher'}; you are ${member.role === 'admin' ? 'an' : 'a'} ${member.role}.`);
+  throw new ApiError(403, 'forbidden', `This needs the ${needed} role${needed === 'admin' ? '' : ' or higher'}; you are ${/^[aeiou]/.test(member.role) ? 'an' : 'a'} ${member.role}.`);
 }
 
 /** May this caller do `action`? The secret key may do everything. */
