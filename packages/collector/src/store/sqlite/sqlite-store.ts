@@ -24,6 +24,8 @@ import { createSqliteRepositories } from './sqlite-repositories.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
+import { createSqliteTeam } from './sqlite-team.js';
+import { createSqliteTraits } from './sqlite-traits.js';
 import { createWalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
@@ -65,6 +67,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const groupCommit = createGroupCommit(db, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
+  const team = createSqliteTeam(db);
+  const traits = createSqliteTraits(db);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -122,6 +126,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async findProjectBySecretKey(secretKey) {
       return projects.findBySecretKey(secretKey);
+    },
+
+    async findProjectById(projectId) {
+      return projects.findById(projectId);
     },
 
     async updateProjectSettings(projectId, patch) {
@@ -194,6 +202,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       };
     },
 
+    async patchPersonTraits(projectId, personId, changes, at) {
+      const id = resolveId(projectId, personId);
+      return traits.patch(projectId, id, changes, at) ? detail(projectId, id) : null;
+    },
+
     async exportPerson(projectId, personId) {
       const person = detail(projectId, personId);
       return person ? privacy.exportPerson(projectId, person) : null;
@@ -214,6 +227,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     messages,
+    team,
 
     async projectTotals(projectId) {
       return q.totals.get({ p: projectId }) as ProjectTotals;
