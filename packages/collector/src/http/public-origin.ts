@@ -8,7 +8,7 @@ export interface PublicOrigin {
 
 // A host name, IPv4 or [IPv6] address, with an optional port: nothing else goes into a document
 // the collector hands to browsers.
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const HOST = /^(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 const firstHop = (value: string | undefined): string | undefined => value?.split(',')[0]?.trim() || undefined;
 
