@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireAdmin, type AuthVariables } from './http/auth.js';
 import { clientAddress } from './http/client-address.js';
+import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
@@ -13,6 +14,7 @@ import { privacyRoutes } from './routes/privacy-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/session-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
+import { segmentSettingsRoutes } from './routes/segment-settings-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -54,6 +56,7 @@ export function createApp(options: AppOptions): Hono {
   const adminLimit = limits.admin && createRateLimiter(limits.admin, clock);
 
   if (perClient) {
+    app.use('/v1/*', publicAnswer);
     app.use('/v1/*', async (c, next) => {
       if (c.req.method !== 'OPTIONS') perClient.take(clientAddress(c, options.trustProxy ?? false), 'address');
       await next();
@@ -63,6 +66,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
   app.route('/v1', ingestRoutes({ store, clock, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
+  app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {

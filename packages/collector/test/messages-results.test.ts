@@ -116,12 +116,22 @@ describe('input answers', () => {
       {
         deliveryId: expect.stringMatching(/^dlv_/),
         person: { id: expect.any(String), email: 'zoe@example.com', name: 'Zoé', userId: 'u-zoe' },
-        value: null,
+        value: 'Dark mode',
         text: 'Dark mode',
         answeredAt: at(1000),
       },
     ]);
     expect((await hark.admin(`/api/v1/messages/${input.id}/results?cursor=not-a-cursor`)).status).toBe(400);
+  });
+
+  it('gives an input answer as value, the text typed, as docs/MESSAGES.md says (and as text too), while a survey keeps its grade in value', async () => {
+    const input = await createMessage(hark, { kind: 'input', content: { title: 'What should we build next?', inputType: 'text' } });
+    const survey = await createMessage(hark, { name: 'nps', kind: 'survey', content: { title: 'How likely?' } });
+    await visit({ anonymousId: 'typist' }, input.id, null, { value: 'An API for exports' });
+    await visit({ anonymousId: 'grader' }, survey.id, null, { value: 4, text: 'Fast' });
+
+    expect((await results(input.id)).answers!.items).toEqual([expect.objectContaining({ value: 'An API for exports', text: 'An API for exports' })]);
+    expect((await results(survey.id)).answers!.items).toEqual([expect.objectContaining({ value: 4, text: 'Fast' })]);
   });
 
   it('turns an anonymous visitor who gives their email into a lead with that email', async () => {

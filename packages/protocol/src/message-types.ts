@@ -273,8 +273,8 @@ export interface MessageResults {
 export interface MessageAnswer {
   deliveryId: string;
   person: { id: string; email: string | null; name: string | null; userId: string | null };
-  /** The grade, for surveys. */
-  value: number | null;
+  /** The grade 1–5 (survey), or the text typed (input, the same as `text`). */
+  value: number | string | null;
   /** The text typed (input answer, or survey follow-up). */
   text: string | null;
   answeredAt: string;

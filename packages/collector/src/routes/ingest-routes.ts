@@ -20,6 +20,13 @@ const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
   alias: 'alias',
 };
 
+/**
+ * Each route also answers at its first letter: Segment's browser library (analytics-next) posts
+ * an event to its type's initial (`/v1/t`, `/v1/i`, `/v1/p`, `/v1/s`, `/v1/g`, `/v1/a`) and a
+ * batch to `/v1/b`. Same auth, caps, validation and answer.
+ */
+const withShortPath = (path: string): string[] => [`/${path}`, `/${path.charAt(0)}`];
+
 export interface IngestDeps {
   store: Store;
   clock: Clock;
@@ -33,7 +40,11 @@ export interface IngestDeps {
  */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const routes = new Hono();
-  routes.use('*', publicCors({ allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86400 }));
+  // X-Retry-Count: analytics-next sends it on every resend, so its pre-flight asks for it.
+  routes.use(
+    '*',
+    publicCors({ allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding', 'X-Retry-Count'], maxAge: 86400 }),
+  );
 
   const sender = async (c: Context, bodyKey: unknown) => {
     const key = writeKeyFromRequest(c) ?? (typeof bodyKey === 'string' ? bodyKey : null);
@@ -42,7 +53,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
     return found;
   };
 
-  routes.post('/batch', async (c) => {
+  const batchRoute = async (c: Context) => {
     const receivedAt = deps.clock.now();
     const body = await readJsonBody(c.req.raw, LIMITS.maxBatchBytes, nodeIncoming(c.env));
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { batch?: unknown }).batch)) {
@@ -60,10 +71,11 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       userAgent: c.req.header('user-agent') ?? null,
     });
     return c.json(result, 200);
-  });
+  };
+  routes.on('POST', withShortPath('batch'), batchRoute);
 
   for (const [path, type] of Object.entries(SINGLE_EVENT_ROUTES)) {
-    routes.post(`/${path}`, async (c) => {
+    const eventRoute = async (c: Context) => {
       const receivedAt = deps.clock.now();
       const body = await readJsonBody(c.req.raw, LIMITS.maxEventBytes * 2, nodeIncoming(c.env));
       if (!isObject(body)) throw new ApiError(400, 'invalid_event', 'The body must be one event as a JSON object.');
@@ -78,7 +90,8 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       const rejected = result.rejected[0];
       if (rejected) throw new ApiError(400, rejected.code, rejected.message);
       return c.json(result, 200);
-    });
+    };
+    routes.on('POST', withShortPath(path), eventRoute);
   }
   return routes;
 }

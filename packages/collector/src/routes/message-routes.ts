@@ -89,6 +89,11 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
           : null,
       answers: message.kind === 'input' || message.kind === 'survey' ? await messages.answers(projectId, message.id, range, readPageQuery(c.req.query())) : null,
     };
+    // docs/MESSAGES.md: an input's answer is its text, as `value` (what Message Answered carries)
+    // and as `text`; the store keeps a grade apart from text, so `value` is filled in here.
+    if (message.kind === 'input' && results.answers) {
+      results.answers.items = results.answers.items.map((answer) => ({ ...answer, value: answer.text }));
+    }
     return c.json(results);
   });
 
