@@ -2,6 +2,7 @@ import type { Message, MessageKind, MessageStatus, StoredSchedule } from '@hark/
 import { z } from 'zod';
 import { add, collect, type FieldErrors } from './field-errors.js';
 import { isTimeZone, localTimeToUtc } from './conditions.js';
+import { compileRegex } from './page-match.js';
 import { templateProblem } from './template.js';
 
 /**
@@ -203,11 +204,8 @@ function checkPageRules(page: unknown, fields: FieldErrors): void {
     }
     if (rule.match !== 'regex') return;
     if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
-    try {
-      new RegExp(rule.value);
-    } catch {
-      add(fields, path, 'must be a valid regular expression');
-    }
+    const compiled = compileRegex(rule.value);
+    if (!compiled.ok) add(fields, path, compiled.problem);
   });
 }
 
