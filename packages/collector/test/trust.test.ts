@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { BatchResponse } from '@hark/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeUserHash } from '../src/identity/user-hash.js';
@@ -238,6 +239,33 @@ describe('privacy requests', () => {
     expect((await hark.admin('/api/v1/erasures/anonymous/del-anon', { method: 'DELETE' })).status).toBe(404);
     expect((await hark.admin('/api/v1/erasures/robot/x', { method: 'DELETE' })).status).toBe(400);
     expect((await batch(track('del-anon', null, 'Back'))).accepted).toBe(1);
+  });
+
+  it('leaves none of an erased person\'s data in the database file or its WAL', async () => {
+    hark = await startCollector();
+    const phone = '+99 555 0142 7731';
+    const name = 'Zebulon Quartermaine';
+    const event = 'Purchased Zircon Telescope';
+    const bytesOnDisk = () => Buffer.concat([hark.dbPath, `${hark.dbPath}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+    const found = () => [phone, name, event].filter((needle) => bytesOnDisk().includes(Buffer.from(needle)));
+    // Someone else's rows keep sharing the pages the erased person's rows sat on.
+    const neighbour = (i: number) => ({ ...track(`neighbour-${i}`, null, 'Browsed'), properties: { n: i } });
+    await batch(
+      { ...track('zeb-phone', null, event), properties: { phone, notes: `${name} `.repeat(400) } },
+      neighbour(1),
+      identify('zeb-phone', 'zeb', { traits: { name, phone, email: 'zeb@example.com' } }),
+      neighbour(2),
+      ...Array.from({ length: 40 }, (_, i) => ({ ...track(null, 'zeb', event), properties: { phone, i } })),
+      neighbour(3),
+      identify('zeb-laptop', 'zeb', { traits: { name: `${name} Jr`, phone } }),
+    );
+    await batch(...Array.from({ length: 40 }, (_, i) => neighbour(10 + i)));
+    expect(found()).toEqual([phone, name, event]);
+
+    const person = await (await hark.admin('/api/v1/people/lookup?userId=zeb')).json();
+    expect((await hark.admin(`/api/v1/people/${person.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect(found()).toEqual([]);
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=neighbour-3')).status).toBe(200);
   });
 
   it('answers 404 for a person that does not exist', async () => {
