@@ -241,6 +241,29 @@ describe('privacy requests', () => {
     expect((await batch(track('del-anon', null, 'Back'))).accepted).toBe(1);
   });
 
+  it('refuses an erased id however ingest would spell it, and through alias on either side', async () => {
+    hark = await startCollector();
+    const person = await seedPerson();
+    expect((await hark.admin(`/api/v1/people/${person.id}`, { method: 'DELETE' })).status).toBe(200);
+    const alias = (previousId: string, userId: string) => ({ type: 'alias', messageId: mid('alias'), previousId, userId });
+    const late = await batch(
+      track(null, 'del-user ', 'Late'),
+      track(null, '\tdel-user', 'Late'),
+      track(' del-anon ', null, 'Late'),
+      identify('fresh-anon', 'fresh-user', { traits: { email: '  DEL@Example.com ' } }),
+      alias('del-user', 'new-account'),
+      alias('del-anon', 'new-account'),
+      alias('new-device', 'del-user '),
+    );
+    expect(late.rejected.map((r) => r.code)).toEqual(Array(7).fill('erased'));
+    for (const lookup of ['userId=new-account', 'userId=fresh-user', 'userId=del-user%20']) {
+      expect((await hark.admin(`/api/v1/people/lookup?${lookup}`)).status).toBe(404);
+    }
+    // Lifting takes the id as it was recorded, or as the event spelled it.
+    expect((await hark.admin('/api/v1/erasures/user/del-user%20', { method: 'DELETE' })).status).toBe(200);
+    expect((await batch(alias('del-user', 'new-account'))).accepted).toBe(1);
+  });
+
   it('leaves none of an erased person\'s data in the database file or its WAL', async () => {
     hark = await startCollector();
     const phone = '+99 555 0142 7731';

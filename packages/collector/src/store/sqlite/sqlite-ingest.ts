@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { advanceKind, decideLink, mergeTraits, type KnownPerson } from '../../identity/identity-rules.js';
+import { erasureKey } from '../../identity/erasure-key.js';
 import { isPlaceholderId } from '../../identity/placeholder-ids.js';
 import type { IdentityType, IngestOutcome, NormalizedEvent, PersonKind } from '../types.js';
 import type { PersonRow } from './rows.js';
@@ -127,12 +128,15 @@ export class SqliteIngest {
   }
 
   private isErased(projectId: string, event: NormalizedEvent): boolean {
-    const { isErased } = this.statements;
-    return Boolean(
-      (event.anonymousId && isErased.get(projectId, 'anonymous', event.anonymousId)) ||
-        (event.previousId && isErased.get(projectId, 'anonymous', event.previousId)) ||
-        (event.userId && isErased.get(projectId, 'user', event.userId)) ||
-        (event.email && isErased.get(projectId, 'email', event.email)),
+    const erased = (type: IdentityType, value: string | null): boolean =>
+      value !== null && this.statements.isErased.get(projectId, type, erasureKey(type, value)) === 1;
+    return (
+      erased('anonymous', event.anonymousId) ||
+      erased('user', event.userId) ||
+      // alias's previousId is an earlier id of either kind: an anonymous id or an old user id.
+      erased('anonymous', event.previousId) ||
+      erased('user', event.previousId) ||
+      erased('email', event.email)
     );
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
+import { erasureKey } from '../../identity/erasure-key.js';
 import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
@@ -64,7 +65,7 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
         const params = { id: personId, projectId };
         const identities = q.identities.all(personId) as { type: IdentityType; value: string }[];
         const now = clock.now();
-        for (const identity of identities) q.erase.run(projectId, identity.type, identity.value, now);
+        for (const identity of identities) q.erase.run(projectId, identity.type, erasureKey(identity.type, identity.value), now);
         const deliveries = q.deleteDeliveries.run(params).changes;
         const events = q.deleteEvents.run(params).changes;
         q.deleteMerges.run(params);
@@ -102,7 +103,7 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
     },
 
     lift(projectId: string, type: IdentityType, value: string): boolean {
-      return q.lift.run(projectId, type, value).changes > 0;
+      return q.lift.run(projectId, type, erasureKey(type, value)).changes > 0;
     },
   };
 }
