@@ -101,6 +101,26 @@ describe('identity verification', () => {
     expect((await res.json()).error.code).toBe('browser_origin');
   });
 
+  it('takes the secret key on ingest only in the Authorization header, never in the URL or the body', async () => {
+    hark = await startCollector();
+    const secretKey = hark.project.secretKey;
+    const inUrl = await hark.app.request(`/v1/batch?writeKey=${secretKey}`, json({ batch: [track('a', null)] }));
+    expect(inUrl.status).toBe(403);
+    const { error } = await inUrl.json();
+    expect(error.code).toBe('secret_key_not_in_header');
+    expect(error.message).toMatch(/in the URL .*access logs.*Authorization header.*Rotate it/);
+    const inSingle = await hark.app.request(`/v1/track?writeKey=${secretKey}`, json({ event: 'Clicked', anonymousId: 'a' }));
+    expect([inSingle.status, (await inSingle.json()).error.code]).toEqual([403, 'secret_key_not_in_header']);
+    const inBody = await hark.app.request('/v1/batch', json({ writeKey: secretKey, batch: [track('a', null)] }));
+    expect([inBody.status, (await inBody.json()).error.code]).toEqual([403, 'secret_key_not_in_header']);
+    const asking = await hark.app.request(`/v1/messages?writeKey=${secretKey}&anonymousId=a`);
+    expect([asking.status, (await asking.json()).error.code]).toEqual([403, 'secret_key_not_accepted']);
+    // Nothing was stored, and the write key still works every way.
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=a')).status).toBe(404);
+    expect((await hark.app.request(`/v1/batch?writeKey=${hark.project.writeKey}`, json({ batch: [track('a', null)] }))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', { ...json({ batch: [track('a', null)] }), headers: { authorization: basic(secretKey) } })).status).toBe(200);
+  });
+
   it('honours a rotated verification secret during its grace period only', async () => {
     hark = await startCollector();
     const old = await setVerification('enforce');
