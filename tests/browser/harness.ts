@@ -89,7 +89,8 @@ export async function startCollector(): Promise<RunningCollector> {
   const listen = async () => {
     store = openSqliteStore({ path: dbPath });
     const { project } = await store.ensureDefaultProject({});
-    keys = { writeKey: project.writeKey, secretKey: project.secretKey };
+    // A new collector shows its secret key once, at creation; only its hash is stored.
+    keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? '' };
     const app = createApp({ store, static: { sdkDir, demoDir, writeKey: project.writeKey }, logError: () => undefined });
     server = serve({
       fetch: (request: Request) => {

@@ -193,6 +193,12 @@ export const MIGRATIONS: readonly string[] = [
     '$.verificationSecret', 'hk_v_' || lower(hex(randomblob(24))),
     '$.allowedOrigins', json('[]'));
   `,
+  // Trust (issue 9): the secret key is kept only as its SHA-256 (secret_key_hash, there from the
+  // start); the plain copy is blanked. secure_delete is on before migrations run, so the old
+  // bytes do not stay in the page.
+  `
+  UPDATE projects SET secret_key = '';
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -10,13 +10,13 @@ import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.j
  *
  * Purge means gone from the files too. A DELETE only unlinks rows: their bytes stay in the freed
  * space of the page and in freed pages until something overwrites them, and every page the
- * person's rows ever sat on is also in the WAL until it is reset. So this connection (the only
- * writer) runs with `secure_delete = ON`, which zeroes deleted content and freed pages as they
- * are written (FAST would leave freed pages as they were), and an erasure ends with a TRUNCATE
- * checkpoint: the zeroed pages reach the database file and the WAL is cut to nothing.
+ * person's rows ever sat on is also in the WAL until it is reset. So the writer connection runs
+ * with `secure_delete = ON` (set where the store opens it, before migrations), which zeroes
+ * deleted content and freed pages as they are written (FAST would leave freed pages as they
+ * were), and an erasure ends with a TRUNCATE checkpoint: the zeroed pages reach the database
+ * file and the WAL is cut to nothing.
  */
 export function createSqlitePrivacy(db: Database, clock: Clock) {
-  db.pragma('secure_delete = ON');
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   const q = {
     events: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
