@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { BatchResponse } from '@hark/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config.js';
 import { computeUserHash } from '../src/identity/user-hash.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 
@@ -208,6 +209,36 @@ describe('rate limits', () => {
     expect([(await send('192.0.2.1')).status, (await send('192.0.2.2')).status, (await send('192.0.2.3')).status]).toEqual([200, 200, 429]);
     const admin = () => hark.app.request('/api/v1/project', { headers: { authorization: `Bearer ${hark.project.secretKey}` } }, env('192.0.2.9'));
     expect([(await admin()).status, (await admin()).status]).toEqual([200, 429]);
+  });
+});
+
+describe('client addresses behind proxies', () => {
+  const viaProxy = (forwardedFor: string) => [{ ...json({ writeKey: hark.project.writeKey, batch: [track('px', null)] }), headers: { 'x-forwarded-for': forwardedFor } }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } }] as const;
+
+  it('limits a client that rotates X-Forwarded-For, by the entry its one proxy wrote', async () => {
+    hark = await startCollector({ app: { trustProxy: 1, rateLimits: { perClient: { perSecond: 1, burst: 2 } } } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await hark.app.request('/v1/batch', ...viaProxy(`198.18.0.${i}, 203.0.113.7`))).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('203.0.113.7, 203.0.113.8'))).status).toBe(200);
+  });
+
+  it('counts as many entries from the right as there are proxies, and keeps true meaning one', async () => {
+    hark = await startCollector({ app: { trustProxy: 2, rateLimits: { perClient: { perSecond: 1, burst: 1 } } } });
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.1, 203.0.113.7, 10.0.0.2'))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.2, 203.0.113.7, 10.0.0.2'))).status).toBe(429);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('203.0.113.9, 10.0.0.2'))).status).toBe(200);
+    await hark.close();
+    hark = await startCollector({ app: { trustProxy: true, rateLimits: { perClient: { perSecond: 1, burst: 1 } } } });
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.1, 203.0.113.7'))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.2, 203.0.113.7'))).status).toBe(429);
+  });
+
+  it('reads HARK_TRUST_PROXY as a number of proxies, and refuses anything else at start', () => {
+    const proxies = (value: string | undefined) => readConfig({ HARK_TRUST_PROXY: value }, '/srv/hark').trustProxy;
+    expect([proxies(undefined), proxies('false'), proxies('0'), proxies('true'), proxies('1'), proxies('2')]).toEqual([0, 0, 0, 1, 1, 2]);
+    expect(() => proxies('yes')).toThrow(/number of proxies/);
+    expect(() => proxies('-1')).toThrow(/number of proxies/);
   });
 });
 
