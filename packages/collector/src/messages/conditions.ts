@@ -155,8 +155,8 @@ export function compilePageRule(rule: PageRule): UrlMatcher {
   if (match === 'regex') {
     const regex = compileRegex(value);
     // A pattern saved before RE2 ran these rules may use a feature it refuses. Such a rule
-    // cannot be answered, so the message stays hidden: an include rule matches nothing, an
-    // exclude rule excludes every page.
+    // cannot be answered, so it errs on the side of not showing: as an include rule it matches
+    // nothing, as an exclude rule it excludes every page.
     if (!regex.ok) return () => rule.mode === 'exclude';
     return (url) => regex.test(url.href);
   }
