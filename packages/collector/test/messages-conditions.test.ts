@@ -98,6 +98,9 @@ describe('page rules an attacker can aim a long URL at', () => {
     expect(compileRegex('(?=admin)')).toMatchObject({ ok: false, problem: expect.stringMatching(/RE2 syntax.*look-arounds/) });
     expect(compileRegex('(a)\\1')).toMatchObject({ ok: false });
     expect(compileRegex('^/docs/\\d+')).toMatchObject({ ok: true });
+    // Linear in the URL, times the program: counted repeats make the program big, so it is capped.
+    expect(compileRegex('.{330}'.repeat(3))).toMatchObject({ ok: false, problem: expect.stringMatching(/compiles to \d+ steps, more than the 500/) });
+    expect(compileRegex('.{400}')).toMatchObject({ ok: true, steps: expect.any(Number) });
     const url = parsePageUrl('https://example.com/admin');
     expect(pageFailure(rule('regex', '(?=admin)'), url)).not.toBeNull();
     expect(pageFailure(rule('regex', '(?=admin)', 'exclude'), url)).toMatch(/excluded/);
