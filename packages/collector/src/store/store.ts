@@ -27,13 +27,16 @@ import type { MessageStore } from './message-store.js';
  * Every method is scoped to a project; no method reads across projects.
  */
 export interface Store {
-  /** Creates the default project on first start, with the given keys or new ones. */
+  /**
+   * Creates the default project on first start, with the given keys or new ones. The secret key
+   * is stored as a hash: the answer carries it only when it was just made or is given here.
+   */
   ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
   /** Also honours a rotated key until its grace period ends. */
   findProjectByWriteKey(writeKey: string): Promise<Project | null>;
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
   updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
-  /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
+  /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
   /**
