@@ -89,7 +89,9 @@ export async function startCollector(): Promise<RunningCollector> {
   const listen = async () => {
     store = openSqliteStore({ path: dbPath });
     const { project } = await store.ensureDefaultProject({});
-    keys = { writeKey: project.writeKey, secretKey: project.secretKey };
+    // The collector shows its secret key once, at creation (only its hash is stored), so the key
+    // read at the first start is the one to keep across restarts.
+    keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
     const app = createApp({ store, static: { sdkDir, demoDir, writeKey: project.writeKey }, logError: () => undefined });
     server = serve({
       fetch: (request: Request) => {

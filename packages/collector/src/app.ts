@@ -31,8 +31,11 @@ export interface AppOptions {
   logError?: (error: unknown) => void;
   /** Request rate limits; each one left out is not applied (tests, benchmarks). */
   rateLimits?: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
-  /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy?: boolean;
+  /**
+   * How many proxies you run in front of the collector (true: one): the client address is read
+   * from X-Forwarded-For that many entries from the right (client-address.ts).
+   */
+  trustProxy?: boolean | number;
   /** Login (and setup, invite, current-password) attempts; always applied, these replace the defaults. */
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
 }

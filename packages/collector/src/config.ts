@@ -14,7 +14,8 @@ export interface Config {
   /** HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD: the first admin, created at start while the team is empty. */
   admin?: { email: string; password: string };
   rateLimits: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
-  trustProxy: boolean;
+  /** Proxies in front of the collector whose X-Forwarded-For entries are believed (0: none). */
+  trustProxy: number;
 }
 
 /** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
@@ -23,6 +24,18 @@ function readRate(value: string | undefined, fallback: number, name: string): Ra
   const perSecond = value === undefined ? fallback : Number(value);
   if (!Number.isFinite(perSecond) || perSecond <= 0) throw new Error(`${name} must be a positive number of requests per second, or "off".`);
   return { perSecond, burst: Math.ceil(perSecond * 4) };
+}
+
+/** `HARK_TRUST_PROXY`: a number of proxies; `true` is one, unset / `false` / `0` none. */
+function readTrustProxy(value: string | undefined): number {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false' || text === 'off') return 0;
+  if (text === 'true') return 1;
+  const proxies = Number(text);
+  if (!/^\d+$/.test(text) || proxies > 32) {
+    throw new Error(`HARK_TRUST_PROXY must be the number of proxies in front of the collector (1 for one), not "${value}".`);
+  }
+  return proxies;
 }
 
 /** Reads the environment once, at start. Everything else receives its settings from here. */
@@ -48,7 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
             perWriteKey: readRate(env.HARK_RATE_KEY, 5000, 'HARK_RATE_KEY'),
             admin: readRate(env.HARK_RATE_ADMIN, 20, 'HARK_RATE_ADMIN'),
           },
-    trustProxy: env.HARK_TRUST_PROXY === '1' || env.HARK_TRUST_PROXY === 'true',
+    trustProxy: readTrustProxy(env.HARK_TRUST_PROXY),
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
     consoleDir: resolve(root, 'packages', 'console', 'dist'),

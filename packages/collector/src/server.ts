@@ -50,7 +50,10 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
       `Hark collector listening on ${base} (SQLite: ${config.dbPath})`,
       created ? 'Created the default project.' : 'Opened the default project.',
       `  write key  ${project.writeKey}   (public: goes in the script tag)`,
-      `  secret key ${project.secretKey}   (server only: Authorization: Bearer …)`,
+      // The store keeps only a hash of the secret key: it is shown when made or pinned, never read back.
+      project.secretKey
+        ? `  secret key ${project.secretKey}   (server only: Authorization: Bearer …; ${config.secretKey ? 'pinned by HARK_SECRET_KEY' : 'shown this once, stored hashed: keep it now'})`
+        : '  secret key (stored hashed, not shown again; to get a new one: POST /api/v1/project/keys/rotate {"key":"secret"} with the current one, or restart with HARK_SECRET_KEY=<new key>)',
       `  demo       ${base}/`,
       `  script     ${base}/hark.js`,
       `  console    ${base}/console`,

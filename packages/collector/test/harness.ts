@@ -17,7 +17,8 @@ export function manualClock(start = Date.parse('2026-11-21T12:00:00.000Z')): Clo
 export interface TestCollector {
   app: Hono;
   store: Store;
-  project: Project;
+  /** With the secret key, which a new collector shows once, at creation. */
+  project: Project & { secretKey: string };
   clock: ReturnType<typeof manualClock>;
   dir: string;
   dbPath: string;
@@ -34,7 +35,9 @@ export async function startCollector(options: { dir?: string; app?: Partial<AppO
   const dbPath = join(dir, 'hark.db');
   const clock = manualClock();
   const store = openSqliteStore({ path: dbPath, clock });
-  const { project } = await store.ensureDefaultProject({});
+  const { project: created } = await store.ensureDefaultProject({});
+  if (created.secretKey === undefined) throw new Error('A new collector shows its secret key at creation.');
+  const project = { ...created, secretKey: created.secretKey };
   const app = createApp({ store, clock, logError: () => undefined, ...(options.app ?? {}) });
   const basic = `Basic ${Buffer.from(`${project.writeKey}:`).toString('base64')}`;
   return {

@@ -18,7 +18,7 @@ const firstHop = (value: string | undefined): string | undefined => value?.split
  * X-Forwarded-For in client-address.ts), the first X-Forwarded-Proto and X-Forwarded-Host hop,
  * so a collector behind a TLS-terminating proxy names its public https address.
  */
-export function publicOrigin(c: Context, trustProxy: boolean): PublicOrigin {
+export function publicOrigin(c: Context, trustProxy: boolean | number): PublicOrigin {
   const url = new URL(c.req.url);
   let protocol: PublicOrigin['protocol'] = url.protocol === 'https:' ? 'https' : 'http';
   let host = url.host;

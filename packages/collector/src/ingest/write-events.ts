@@ -1,8 +1,9 @@
+import { erasureKey } from '../identity/erasure-key.js';
 import { advanceKind, mergeTraits } from '../identity/identity-rules.js';
 import { mergePeople, resolvePerson, type Warning } from '../identity/resolve-person.js';
 import { recordInteraction } from '../messages/record-interaction.js';
 import type { IngestTx } from '../store/ports.js';
-import type { IngestOutcome, NormalizedEvent } from '../store/types.js';
+import type { IdentityType, IngestOutcome, NormalizedEvent } from '../store/types.js';
 
 /** A person's last-seen time moves forward only once it is this far behind (ARCHITECTURE.md). */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -79,13 +80,17 @@ export async function writeEvents(
   return outcomes;
 }
 
+/** Erased identifiers are compared in the form they were recorded in (identity/erasure-key.ts). */
 async function isErased(tx: IngestTx, projectId: string, event: NormalizedEvent): Promise<boolean> {
-  const { identities } = tx;
-  return Boolean(
-    (event.anonymousId && (await identities.isErased(projectId, 'anonymous', event.anonymousId))) ||
-      (event.previousId && (await identities.isErased(projectId, 'anonymous', event.previousId))) ||
-      (event.userId && (await identities.isErased(projectId, 'user', event.userId))) ||
-      (event.email && (await identities.isErased(projectId, 'email', event.email))),
+  const erased = async (type: IdentityType, value: string | null): Promise<boolean> =>
+    value !== null && (await tx.identities.isErased(projectId, type, erasureKey(type, value)));
+  return (
+    (await erased('anonymous', event.anonymousId)) ||
+    (await erased('user', event.userId)) ||
+    // alias's previousId is an earlier id of either kind: an anonymous id or an old user id.
+    (await erased('anonymous', event.previousId)) ||
+    (await erased('user', event.previousId)) ||
+    (await erased('email', event.email))
   );
 }
 

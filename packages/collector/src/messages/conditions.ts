@@ -7,6 +7,7 @@ import type {
   ValueCondition,
 } from '@hark/protocol';
 import { matchValue } from '@hark/protocol';
+import { compileGlob, compileRegex } from './page-match.js';
 import { readTrait, type TemplatePerson } from './template.js';
 
 /**
@@ -106,18 +107,22 @@ export function parsePageUrl(url: string): PageUrl {
 
 const stripSlash = (value: string): string => (value.length > 1 && value.endsWith('/') ? value.slice(0, -1) : value);
 
-const escapeRegExp = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export const globToRegExp = (glob: string): RegExp => new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`);
-
 export type UrlMatcher = (url: PageUrl) => boolean;
 
-/** Turns one rule into a matcher; regexes are compiled once per message, not per request. */
+/**
+ * Turns one rule into a matcher, once per message, not per request. Every matcher takes time
+ * linear in the URL (page-match.ts): the URL comes from a public request, the rule does not
+ * get to choose how long it runs.
+ */
 export function compilePageRule(rule: PageRule): UrlMatcher {
   const { match, value } = rule;
   if (match === 'contains') return (url) => url.href.includes(value);
   if (match === 'regex') {
-    const regex = new RegExp(value);
+    const regex = compileRegex(value);
+    // A pattern saved before RE2 ran these rules may use a feature it refuses. Such a rule
+    // cannot be answered, so it errs on the side of not showing: as an include rule it matches
+    // nothing, as an exclude rule it excludes every page.
+    if (!regex.ok) return () => rule.mode === 'exclude';
     return (url) => regex.test(url.href);
   }
   const onPath = value.startsWith('/');
@@ -130,8 +135,8 @@ export function compilePageRule(rule: PageRule): UrlMatcher {
     return (url) => stripSlash(target(url)) === expected;
   }
   if (match === 'starts_with') return (url) => target(url).startsWith(normalized);
-  const regex = globToRegExp(normalized);
-  return (url) => regex.test(target(url));
+  const glob = compileGlob(normalized);
+  return (url) => glob(target(url));
 }
 
 /** `HTTPS://Example.com/a` and `https://example.com/a` are one page. */

@@ -2,6 +2,7 @@ import type { Message, MessageKind, MessageStatus, StoredSchedule } from '@hark/
 import { z } from 'zod';
 import { add, collect, type FieldErrors } from './field-errors.js';
 import { isTimeZone, localTimeToUtc } from './conditions.js';
+import { compileRegex, MAX_REGEX_STEPS_PER_MESSAGE } from './page-match.js';
 import { templateProblem } from './template.js';
 
 /**
@@ -194,6 +195,7 @@ function checkContent(kind: MessageKind | null, content: Record<string, unknown>
 
 function checkPageRules(page: unknown, fields: FieldErrors): void {
   const rules = isObject(page) && Array.isArray(page.rules) ? page.rules : [];
+  let steps = 0;
   rules.forEach((rule, i) => {
     if (!isObject(rule) || typeof rule.value !== 'string') return;
     const path = `conditions.page.rules.${i}.value`;
@@ -203,10 +205,11 @@ function checkPageRules(page: unknown, fields: FieldErrors): void {
     }
     if (rule.match !== 'regex') return;
     if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
-    try {
-      new RegExp(rule.value);
-    } catch {
-      add(fields, path, 'must be a valid regular expression');
+    const compiled = compileRegex(rule.value);
+    if (!compiled.ok) return add(fields, path, compiled.problem);
+    steps += compiled.steps;
+    if (steps > MAX_REGEX_STEPS_PER_MESSAGE) {
+      add(fields, path, `brings this message's regex rules to ${steps} compiled steps, more than the ${MAX_REGEX_STEPS_PER_MESSAGE} a message may take`);
     }
   });
 }

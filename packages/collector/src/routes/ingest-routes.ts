@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { publicCors } from '../http/public-cors.js';
-import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
+import { keyFromRequest, senderForKey } from '../http/auth.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
@@ -47,7 +47,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
   );
 
   const sender = async (c: Context, bodyKey: unknown) => {
-    const key = writeKeyFromRequest(c) ?? (typeof bodyKey === 'string' ? bodyKey : null);
+    const key = keyFromRequest(c) ?? (typeof bodyKey === 'string' && bodyKey ? { key: bodyKey, from: 'body' as const } : null);
     const found = await senderForKey(deps.store, key, c.req.header('origin'));
     deps.perKeyLimit?.take(found.project.id, 'project');
     return found;

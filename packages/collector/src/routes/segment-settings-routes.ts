@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
  * eligibility: any origin (or the project's allowed origins), no credentials. Only a write key
  * finds a project here; anything else, the secret key included, is a 404.
  */
-export function segmentSettingsRoutes(deps: { store: Store; trustProxy: boolean }): Hono {
+export function segmentSettingsRoutes(deps: { store: Store; trustProxy: boolean | number }): Hono {
   const routes = new Hono();
   routes.use('/projects/*', publicCors({ allowMethods: ['GET', 'OPTIONS'], allowHeaders: [], maxAge: 86400 }));
 

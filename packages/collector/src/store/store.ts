@@ -28,7 +28,10 @@ import type { TeamStore } from './team-store.js';
  * Every method is scoped to a project; no method reads across projects.
  */
 export interface Store extends IngestUnitOfWork {
-  /** Creates the default project on first start, with the given keys or new ones. */
+  /**
+   * Creates the default project on first start, with the given keys or new ones. The secret key
+   * is stored as a hash: the answer carries it only when it was just made or is given here.
+   */
   ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
   /** Also honours a rotated key until its grace period ends. */
   findProjectByWriteKey(writeKey: string): Promise<Project | null>;
@@ -36,7 +39,7 @@ export interface Store extends IngestUnitOfWork {
   /** For a team member's session, which names its project by id. */
   findProjectById(projectId: string): Promise<Project | null>;
   updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
-  /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
+  /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
   // transact(weight, work): the ingest unit of work (ports.ts). Events are written through it

@@ -5,7 +5,11 @@ export interface Project {
   id: string;
   name: string;
   writeKey: string;
-  secretKey: string;
+  /**
+   * The plain secret key, only on the project answered when the key was made (first start,
+   * rotation) or pinned (HARK_SECRET_KEY): the store keeps nothing but its SHA-256.
+   */
+  secretKey?: string;
   createdAt: number;
   settings: ProjectSettings;
   /** Rotated verification secrets still honoured until their grace period ends. */

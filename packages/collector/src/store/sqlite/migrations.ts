@@ -237,6 +237,12 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 6 (trust, issue 9): the secret key is kept only as its SHA-256 (secret_key_hash, there from the
+  // start); the plain copy is blanked. secure_delete is on before migrations run, so the old
+  // bytes do not stay in the page.
+  `
+  UPDATE projects SET secret_key = '';
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -52,6 +52,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are zeroed on disk, not just unlinked: erasure and key hashing (sqlite-privacy.ts).
+  db.pragma('secure_delete = ON');
   migrate(db);
   // WAL checkpoints run on a worker thread (checkpointer.ts), off the event loop; the writer
   // only checkpoints itself if the worker falls far behind.
