@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import { erasureKey } from '../../identity/erasure-key.js';
-import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
+import { cursorKey, toPage } from '../cursor.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
-import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
 
 /**
  * Privacy requests for the SQLite store: export everything about a person, erase them.
@@ -19,8 +19,7 @@ import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.j
 export function createSqlitePrivacy(db: Database, clock: Clock) {
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   const q = {
-    events: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-      FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
+    events: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
     deliveries: db.prepare(`SELECT * FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at`),
     merges: db.prepare(`SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
       FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES}) ORDER BY id`),
@@ -37,7 +36,6 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
       AND (@beforeAt IS NULL OR erased_at < @beforeAt OR (erased_at = @beforeAt AND type || ':' || value < @beforeKey))
       ORDER BY erased_at DESC, type || ':' || value DESC LIMIT @limit`),
     lift: db.prepare('DELETE FROM erased_identities WHERE project_id = ? AND type = ? AND value = ?'),
-    anyErased: db.prepare('SELECT EXISTS (SELECT 1 FROM erased_identities)').pluck(),
   };
 
   const toJson = (row: Record<string, unknown>): Record<string, unknown> =>
@@ -82,18 +80,9 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
     },
 
     /** Cheap check so ingest skips the erased-identity lookups while nobody was ever erased. */
-    anyErased(): boolean {
-      return q.anyErased.get() === 1;
-    },
-
     listErased(projectId: string, query: PageQuery): Page<ErasedIdentity> {
-      let before: { beforeAt: number | null; beforeKey: string | null } = { beforeAt: null, beforeKey: null };
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['number', 'string']);
-        if (!key) throw new InvalidCursorError();
-        before = { beforeAt: key[0] as number, beforeKey: key[1] as string };
-      }
-      const rows = q.erased.all({ projectId, ...before, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
+      const [beforeAt, beforeKey] = cursorKey(query.cursor, ['number', 'string']);
+      const rows = q.erased.all({ projectId, beforeAt, beforeKey, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
       return toPage(
         rows,
         query.limit,
