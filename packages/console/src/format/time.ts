@@ -3,9 +3,9 @@
  * entered in it. The browser's own zone plays no part.
  */
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+const formats = new Map<string, { format(date: Date): string; formatToParts(date: Date): Intl.DateTimeFormatPart[] }>();
 
-function format(timeZone: string, options: Intl.DateTimeFormatOptions, locale?: string): Intl.DateTimeFormat {
+function format(timeZone: string, options: Intl.DateTimeFormatOptions, locale?: string) {
   const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
   let cached = formats.get(key);
   if (!cached) {
@@ -13,7 +13,8 @@ function format(timeZone: string, options: Intl.DateTimeFormatOptions, locale?: 
       cached = new Intl.DateTimeFormat(locale, { ...options, timeZone });
     } catch {
       // A zone this browser does not know: UTC, and say so in the text.
-      cached = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC', timeZoneName: 'short' });
+      const utc = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+      cached = { format: (date) => utc.format(date) + ' UTC', formatToParts: (date) => utc.formatToParts(date) };
     }
     formats.set(key, cached);
   }
