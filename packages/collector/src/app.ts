@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
-import { requireSecretKey, type AuthVariables } from './http/auth.js';
+import { requireAdmin, type AuthVariables } from './http/auth.js';
 import { clientAddress } from './http/client-address.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
@@ -11,9 +11,15 @@ import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
+import { publicSessionRoutes, sessionRoutes } from './routes/session-routes.js';
+import { teamRoutes } from './routes/team-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
+import { createMembership, createSignIn } from './team/index.js';
+
+/** Password guesses: 10 a minute per address after a burst of 20; 2 a minute per email after 10. */
+const LOGIN_LIMITS = { perAddress: { perSecond: 1 / 6, burst: 20 }, perEmail: { perSecond: 1 / 30, burst: 10 } };
 
 export interface AppOptions {
   store: Store;
@@ -25,6 +31,8 @@ export interface AppOptions {
   rateLimits?: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
   /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Login (and setup, invite, current-password) attempts; always applied, these replace the defaults. */
+  loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
 }
 
 /**
@@ -63,8 +71,25 @@ export function createApp(options: AppOptions): Hono {
       await next();
     });
   }
-  admin.use('*', requireSecretKey(store));
-  admin.route('/', peopleRoutes({ store }));
+  const signIn = createSignIn({ store, clock });
+  const membership = createMembership({ store, clock });
+  const trustProxy = options.trustProxy ?? false;
+  const sessionDeps = {
+    signIn,
+    membership,
+    clock,
+    trustProxy,
+    limits: {
+      perAddress: createRateLimiter(options.loginLimits?.perAddress ?? LOGIN_LIMITS.perAddress, clock),
+      perEmail: createRateLimiter(options.loginLimits?.perEmail ?? LOGIN_LIMITS.perEmail, clock),
+    },
+  };
+  // Setup, login and invites answer without credentials, so they are mounted before the guard.
+  app.route('/api/v1', publicSessionRoutes(sessionDeps));
+  admin.use('*', requireAdmin({ store, signIn, prefix: '/api/v1' }));
+  admin.route('/', sessionRoutes(sessionDeps));
+  admin.route('/', teamRoutes({ membership }));
+  admin.route('/', peopleRoutes({ store, clock }));
   admin.route('/', messageRoutes({ store, clock }));
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));

@@ -10,6 +10,9 @@ export interface Config {
   secretKey?: string;
   sdkDir: string;
   demoDir: string;
+  consoleDir: string;
+  /** HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD: the first admin, created at start while the team is empty. */
+  admin?: { email: string; password: string };
   rateLimits: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
   trustProxy: boolean;
 }
@@ -28,6 +31,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
   const synchronous = (env.HARK_SYNCHRONOUS ?? 'full').toLowerCase();
   if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('HARK_SYNCHRONOUS must be "full" or "normal".');
+  if (Boolean(env.HARK_ADMIN_EMAIL) !== Boolean(env.HARK_ADMIN_PASSWORD)) throw new Error('Set both HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD, or neither.');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -35,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     synchronous,
     ...(env.HARK_WRITE_KEY ? { writeKey: env.HARK_WRITE_KEY } : {}),
     ...(env.HARK_SECRET_KEY ? { secretKey: env.HARK_SECRET_KEY } : {}),
+    ...(env.HARK_ADMIN_EMAIL && env.HARK_ADMIN_PASSWORD ? { admin: { email: env.HARK_ADMIN_EMAIL, password: env.HARK_ADMIN_PASSWORD } } : {}),
     rateLimits:
       env.HARK_RATE_LIMIT?.toLowerCase() === 'off'
         ? {}
@@ -46,5 +51,6 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     trustProxy: env.HARK_TRUST_PROXY === '1' || env.HARK_TRUST_PROXY === 'true',
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
+    consoleDir: resolve(root, 'packages', 'console', 'dist'),
   };
 }

@@ -2,18 +2,25 @@ import { serve } from '@hono/node-server';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { createSignIn, setupUrl } from './team/index.js';
 
 /** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const config = readConfig(process.env, root);
 const store = openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
+// The first admin: from the environment, or through a one-time link printed below. A new link
+// is made at every start while the team is empty; only its hash is stored, so the old one stops working.
+const signIn = createSignIn({ store, clock: systemClock });
+const adminCreated = config.admin ? (await signIn.ensureAdmin(project.id, config.admin)).created : false;
+const setupToken = config.admin ? null : await signIn.prepareSetup(project.id);
 
 const app = createApp({
   store,
-  static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey },
+  static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey, consoleDir: config.consoleDir },
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
 });
@@ -46,6 +53,9 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
       `  secret key ${project.secretKey}   (server only: Authorization: Bearer …)`,
       `  demo       ${base}/`,
       `  script     ${base}/hark.js`,
+      `  console    ${base}/console`,
+      ...(adminCreated ? [`Created the first admin, ${config.admin!.email}.`] : []),
+      ...(setupToken ? [`No one can log in to the console yet. Create the first admin (this link works once):`, `  setup      ${setupUrl(base, setupToken)}`] : []),
     ].join('\n'),
   );
 });

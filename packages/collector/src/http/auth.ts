@@ -1,9 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Store } from '../store/store.js';
+import type { MemberRecord, SessionRecord } from '../store/team-store.js';
 import type { Project } from '../store/types.js';
+import { canDo, roleNeeded, sameSecret, type Action, type SignIn } from '../team/index.js';
+import { actionFor } from './admin-access.js';
 import { ApiError } from './api-error.js';
+import { sessionToken } from './session-cookie.js';
 
-export type AuthVariables = { project: Project };
+/** Who is calling the admin API: a server with the secret key (full rights), or a logged-in member. */
+export type Caller = { kind: 'secret_key' } | { kind: 'member'; member: MemberRecord; session: SessionRecord };
+
+export type AuthVariables = { project: Project; caller: Caller };
 
 /**
  * The write key from HTTP Basic (Segment libraries send it as the user name) or from the
@@ -64,15 +71,74 @@ export function checkOrigin(project: Project, origin: string | undefined): void 
  */
 export function requireSecretKey(store: Store): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    if (c.req.header('origin')) {
-      throw new ApiError(403, 'browser_origin', 'The admin API is for servers; a browser must never hold the secret key.');
-    }
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) throw new ApiError(401, 'missing_secret_key', 'Send the secret key as "Authorization: Bearer <secret key>".');
-    const project = await store.findProjectBySecretKey(match[1]!.trim());
-    if (!project) throw new ApiError(401, 'invalid_secret_key', 'The secret key is not valid for any project.');
-    c.set('project', project);
+    c.set('project', await projectForSecretKey(store, c));
+    c.set('caller', { kind: 'secret_key' });
     await next();
   };
+}
+
+async function projectForSecretKey(store: Store, c: Context): Promise<Project> {
+  if (c.req.header('origin')) {
+    throw new ApiError(403, 'browser_origin', 'The admin API is for servers; a browser must never hold the secret key.');
+  }
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  if (!match) throw new ApiError(401, 'missing_secret_key', 'Send the secret key as "Authorization: Bearer <secret key>".');
+  const project = await store.findProjectBySecretKey(match[1]!.trim());
+  if (!project) throw new ApiError(401, 'invalid_secret_key', 'The secret key is not valid for any project.');
+  return project;
+}
+
+const READS = new Set(['GET', 'HEAD']);
+
+/**
+ * Admin API guard for servers and the console alike. With an Authorization header, the secret
+ * key as `requireSecretKey` checks it (full rights, no CSRF: no browser sends it). Otherwise the
+ * `hark_session` cookie: the session must be live, every write must carry its CSRF token in
+ * `X-CSRF-Token` (the cookie alone proves nothing about which page sent the request), and the
+ * member's role must allow what the route does (`admin-access.ts`, `team/roles.ts`).
+ */
+export function requireAdmin(deps: { store: Store; signIn: SignIn; prefix: string }): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (c.req.header('authorization') !== undefined) {
+      c.set('project', await projectForSecretKey(deps.store, c));
+      c.set('caller', { kind: 'secret_key' });
+      return next();
+    }
+    const token = sessionToken(c);
+    if (!token) {
+      throw new ApiError(401, 'missing_credentials', 'Log in to the console, or send the secret key as "Authorization: Bearer <secret key>".');
+    }
+    const caller = await deps.signIn.authenticate(token);
+    if (!caller) throw new ApiError(401, 'session_ended', 'Your session has ended; log in again.');
+    if (!READS.has(c.req.method)) {
+      const sent = c.req.header('x-csrf-token');
+      if (!sent || !sameSecret(sent, caller.session.csrfToken)) {
+        throw new ApiError(403, 'csrf', 'This change needs the X-CSRF-Token header of your session (GET /api/v1/session answers it).');
+      }
+    }
+    const path = c.req.path.startsWith(deps.prefix) ? c.req.path.slice(deps.prefix.length) : c.req.path;
+    refuseUnless(caller.member, actionFor(c.req.method, path));
+    c.set('project', caller.project);
+    c.set('caller', { kind: 'member', member: caller.member, session: caller.session });
+    return next();
+  };
+}
+
+function refuseUnless(member: MemberRecord, action: Action): void {
+  if (canDo(member.role, action)) return;
+  const needed = roleNeeded(action);
+  throw new ApiError(403, 'forbidden', `This needs the ${needed} role${needed === 'admin' ? '' : ' or higher'}; you are ${/^[aeiou]/.test(member.role) ? 'an' : 'a'} ${member.role}.`);
+}
+
+/** May this caller do `action`? The secret key may do everything. */
+export function callerCan(caller: Caller, action: Action): boolean {
+  return caller.kind === 'secret_key' || canDo(caller.member.role, action);
+}
+
+/** The member behind the session, for routes about one's own account; the secret key has none. */
+export function memberCaller(c: Context<{ Variables: AuthVariables }>): { member: MemberRecord; session: SessionRecord } {
+  const caller = c.get('caller');
+  if (caller.kind !== 'member') throw new ApiError(403, 'session_required', 'This route is about a logged-in member; the secret key has none.');
+  return caller;
 }

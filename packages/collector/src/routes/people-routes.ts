@@ -1,14 +1,17 @@
 import { Hono } from 'hono';
+import { systemClock, type Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
+import { readJsonBody } from '../http/read-body.js';
+import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
 import type { PeopleQuery, PersonKind, PersonLookup } from '../store/types.js';
 import { readPageQuery } from './page-query.js';
 
 const KINDS: readonly PersonKind[] = ['visitor', 'lead', 'user'];
 
-/** Contacts and their timelines. Mounted behind the secret key. */
-export function peopleRoutes(deps: { store: Store }): Hono<{ Variables: AuthVariables }> {
+/** Contacts and their timelines. Mounted behind the admin guard (secret key or a member's session). */
+export function peopleRoutes(deps: { store: Store; clock?: Clock }): Hono<{ Variables: AuthVariables }> {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
   routes.get('/people', async (c) => {
@@ -38,6 +41,22 @@ export function peopleRoutes(deps: { store: Store }): Hono<{ Variables: AuthVari
 
   routes.get('/people/:id', async (c) => {
     const person = await deps.store.getPerson(c.get('project').id, c.req.param('id'));
+    if (!person) throw new ApiError(404, 'not_found', 'No person has this id.');
+    return c.json(person);
+  });
+
+  // The console edits traits: each key given is set or replaced, a null removes it.
+  routes.patch('/people/:id', async (c) => {
+    const body = await readJsonBody(c.req.raw, 64 * 1024);
+    const traits = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).traits : undefined;
+    const extra = body !== null && typeof body === 'object' ? Object.keys(body).filter((key) => key !== 'traits') : [];
+    if (extra.length) throw new ApiError(400, 'invalid_fields', 'Only traits can be changed here.', Object.fromEntries(extra.map((key) => [key, 'is not a known field'])));
+    if (traits === null || typeof traits !== 'object' || Array.isArray(traits)) {
+      throw new ApiError(400, 'invalid_fields', 'Send { "traits": { … } }.', { traits: 'must be an object' });
+    }
+    const checked = checkJsonTree(traits, 'traits');
+    if (!checked.ok) throw new ApiError(400, 'invalid_fields', checked.message, { traits: checked.message });
+    const person = await deps.store.patchPersonTraits(c.get('project').id, c.req.param('id'), checked.value, (deps.clock ?? systemClock).now());
     if (!person) throw new ApiError(404, 'not_found', 'No person has this id.');
     return c.json(person);
   });

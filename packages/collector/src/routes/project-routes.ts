@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
-import type { AuthVariables } from '../http/auth.js';
+import { callerCan, type AuthVariables } from '../http/auth.js';
 import { readJsonBody } from '../http/read-body.js';
 import { collect, type FieldErrors } from '../messages/field-errors.js';
 import type { Clock } from '../clock.js';
@@ -33,14 +33,17 @@ const rotation = z
   })
   .strict();
 
-/** What the admin API shows of a project. The secret key is never echoed except right after it is rotated. */
-function describe(project: Project) {
+/**
+ * What the admin API shows of a project. The secret key is never echoed except right after it is
+ * rotated; the verification secret (which can vouch for any user) only to admins and the secret key.
+ */
+function describe(project: Project, showSecrets = true) {
   return {
     id: project.id,
     name: project.name,
     writeKey: project.writeKey,
     identityVerification: project.settings.identityVerification,
-    verificationSecret: project.settings.verificationSecret,
+    verificationSecret: showSecrets ? project.settings.verificationSecret : null,
     allowedOrigins: project.settings.allowedOrigins,
   };
 }
@@ -49,7 +52,7 @@ function describe(project: Project) {
 export function projectRoutes(deps: { store: Store; clock: Clock }): Hono<{ Variables: AuthVariables }> {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
-  routes.get('/project', (c) => c.json(describe(c.get('project'))));
+  routes.get('/project', (c) => c.json(describe(c.get('project'), callerCan(c.get('caller'), 'secrets.read'))));
 
   routes.patch('/project', async (c) => {
     const patch = await readValid(c.req.raw, settingsPatch);

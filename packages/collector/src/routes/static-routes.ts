@@ -3,6 +3,7 @@ import { join, normalize } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { ApiError } from '../http/api-error.js';
+import { consoleRoutes } from './console-routes.js';
 
 export interface StaticOptions {
   /** Folder holding the built App (`hark.js`). */
@@ -10,6 +11,8 @@ export interface StaticOptions {
   /** Folder holding the demo site. `{{WRITE_KEY}}` in its HTML is replaced with the project's key. */
   demoDir?: string;
   writeKey?: string;
+  /** Folder holding the built console (packages/console/dist), served at /console. */
+  consoleDir?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -30,6 +33,7 @@ export function staticRoutes(options: StaticOptions): Hono {
   routes.get('/hark-ui.js', (c) => serveFile(options.sdkDir, 'hark-ui.js', 'public, max-age=300, stale-while-revalidate=86400', c.req.header('accept-encoding')));
   routes.get('/', () => serveDemo(options, 'index.html'));
   routes.get('/demo/:file', (c) => serveDemo(options, c.req.param('file')));
+  routes.route('/', consoleRoutes({ consoleDir: options.consoleDir }));
   return routes;
 }
 

@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 
 import type { MessageStore } from './message-store.js';
+import type { TeamStore } from './team-store.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -32,6 +33,8 @@ export interface Store {
   /** Also honours a rotated key until its grace period ends. */
   findProjectByWriteKey(writeKey: string): Promise<Project | null>;
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
+  /** For a team member's session, which names its project by id. */
+  findProjectById(projectId: string): Promise<Project | null>;
   updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
   /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
@@ -49,6 +52,11 @@ export interface Store {
   lookupPerson(projectId: string, lookup: PersonLookup): Promise<PersonDetail | null>;
   listActivity(projectId: string, personId: string, query: PageQuery): Promise<Page<ActivityItem>>;
   getCompany(projectId: string, companyId: string): Promise<CompanyDetail | null>;
+  /**
+   * Sets or replaces top-level traits (null removes a key), as a team member edits them; events
+   * older than `at` no longer overwrite them. Follows merges; null when there is no such person.
+   */
+  patchPersonTraits(projectId: string, personId: string, traits: Record<string, unknown>, at: number): Promise<PersonDetail | null>;
 
   /** Everything held about a person (traits, identities, events, deliveries, merges). */
   exportPerson(projectId: string, personId: string): Promise<PersonExport | null>;
@@ -63,6 +71,9 @@ export interface Store {
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;
+
+  /** Team members, their sessions and invites (the console's accounts). */
+  readonly team: TeamStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

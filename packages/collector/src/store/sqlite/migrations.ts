@@ -193,6 +193,50 @@ export const MIGRATIONS: readonly string[] = [
     '$.verificationSecret', 'hk_v_' || lower(hex(randomblob(24))),
     '$.allowedOrigins', json('[]'));
   `,
+  // 5 (team, issue 14): team members, their sessions, pending invites, the one-time setup token.
+  // Tokens are stored only as their SHA-256: a copy of the file does not log anyone in.
+  `
+  -- One account per email on this collector, so logging in needs no project name.
+  CREATE TABLE team_members (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'agent')),
+    time_zone TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX team_members_by_project ON team_members(project_id, created_at);
+
+  CREATE TABLE team_sessions (
+    token_hash TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    member_id TEXT NOT NULL REFERENCES team_members(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX team_sessions_by_member ON team_sessions(member_id);
+
+  CREATE TABLE team_invites (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'agent')),
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE (project_id, email)
+  );
+
+  CREATE TABLE team_setup_tokens (
+    project_id TEXT PRIMARY KEY REFERENCES projects(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

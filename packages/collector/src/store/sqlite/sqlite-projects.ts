@@ -93,6 +93,10 @@ export function createSqliteProjects(db: Database, clock: Clock) {
       return { project: byId(id), created: true };
     },
 
+    findById(id: string): Project | null {
+      return toProject(q.byId.get(id) as ProjectRow | undefined);
+    },
+
     findByWriteKey(writeKey: string): Project | null {
       const now = clock.now();
       const cached = byWriteKey.get(writeKey);

@@ -25,6 +25,8 @@ import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
+import { createSqliteTeam } from './sqlite-team.js';
+import { createSqliteTraits } from './sqlite-traits.js';
 import { createWalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
@@ -68,6 +70,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
+  const team = createSqliteTeam(db);
+  const traits = createSqliteTraits(db);
 
   const q = {
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
@@ -122,6 +126,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async findProjectBySecretKey(secretKey) {
       return projects.findBySecretKey(secretKey);
+    },
+
+    async findProjectById(projectId) {
+      return projects.findById(projectId);
     },
 
     async updateProjectSettings(projectId, patch) {
@@ -200,6 +208,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       };
     },
 
+    async patchPersonTraits(projectId, personId, changes, at) {
+      const id = resolveId(projectId, personId);
+      return traits.patch(projectId, id, changes, at) ? detail(projectId, id) : null;
+    },
+
     async exportPerson(projectId, personId) {
       const person = detail(projectId, personId);
       return person ? privacy.exportPerson(projectId, person) : null;
@@ -224,6 +237,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     messages: messages.store,
+    team,
 
     async ping() {
       return db.open;
