@@ -24,7 +24,7 @@ import { TeamPage } from './pages/team-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
-const PUBLIC = [/^\/console\/setup\/?$/, /^\/console\/login\/?$/, /^\/console\/invite\/[^/]+\/?$/];
+const PUBLIC = [/^\/console\/setup\/?$/, /^\/console\/login\/?$/, /^\/console\/invite(\/[^/]+)?\/?$/];
 
 /** The console: the session (asked once at start), the progress bar, and the routes. */
 export function App(props: { api: ApiClient }) {
@@ -71,6 +71,7 @@ function Routes() {
         <Route path="/console" component={HomePage} />
         <Route path="/console/setup" component={SetupPage} />
         <Route path="/console/login" component={LoginPage} />
+        <Route path="/console/invite" component={InvitePage} />
         <Route path="/console/invite/:token" component={InvitePage} />
         <Route path="/console/account" component={AccountPage} />
         <Route path="/console/contacts" component={ContactsPage} />

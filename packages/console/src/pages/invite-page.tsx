@@ -12,8 +12,9 @@ import { useSubmit } from '../state/use-submit.js';
 /** An invite link: choose a name and password, and you are in. */
 export function InvitePage() {
   const { api, setSession } = useConsole();
-  const { route } = useLocation();
-  const token = useRoute().params.token ?? '';
+  const { route, query } = useLocation();
+  // The collector's invite links carry the token as ?token=; /console/invite/<token> works too.
+  const token = useRoute().params.token ?? query.token ?? '';
   const invite = useLoad(() => api.get<InviteInfo>(`/invites/${encodeURIComponent(token)}`), [token]);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
