@@ -39,6 +39,11 @@ async function newPage(context: BrowserContext): Promise<Page> {
 
 /** Settled first (fonts, two frames), so the same page gives the same picture on every run. */
 async function shoot(target: Page, name: string) {
+  // From the top of the page, with no field focused (no caret, no focus ring).
+  await target.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
   await target.evaluate(() => document.fonts.ready.then(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))));
   await target.screenshot({ path: join(shots, `console-${name}.png`), animations: 'disabled', caret: 'hide', fullPage: false });
 }

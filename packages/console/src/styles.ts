@@ -30,6 +30,7 @@ header nav a[aria-current=page],.me[aria-current=page]{background:var(--soft);fo
 main{max-width:1120px;margin:0 auto;padding:24px}
 main.bare{max-width:440px;padding-top:64px}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:0 0 16px}
+.card>h2:first-child,.card>h1:first-child{margin-top:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}
 .editor{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,420px);gap:24px;align-items:start}
 .sticky{position:sticky;top:16px}
@@ -49,7 +50,8 @@ button.danger{color:var(--bad);border-color:var(--bad)}
 button:disabled{opacity:.6;cursor:not-allowed}
 .actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:12px 0}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}
-.row>.field{flex:1 1 160px}
+.row>.field{flex:1 1 160px;max-width:520px}
+.trait-row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.4fr) auto;gap:8px;align-items:end}
 .notice{border-radius:8px;padding:10px 14px;margin:0 0 12px}
 .notice p{margin:0}
 .notice ul{margin:6px 0 0;padding-left:20px}
@@ -79,7 +81,9 @@ dl.props dd{margin:0;overflow-wrap:anywhere}
 fieldset{border:1px solid var(--line);border-radius:10px;margin:0 0 16px;padding:12px 16px;background:#fff}
 legend{font-weight:700;padding:0 6px}
 .cond{display:grid;grid-template-columns:1fr 1fr 1fr auto;gap:8px;align-items:end;margin:0 0 8px}
-.chart text{font-size:12px;fill:var(--muted)}
+figure.chart{margin:0}
+figure.chart svg{max-width:460px;display:block}
+.chart text{font-size:12px;fill:#475569}
 .live-dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:#f59e0b;margin-right:6px}
 .live-dot.ok{background:#16a34a}
 @media (max-width:760px){

@@ -108,7 +108,7 @@ function TraitsEditor(props: { person: PersonDetail; onSaved(): void }) {
       <FormStatus error={submit.error} done={submit.done} />
       {rows.length === 0 ? <p class="hint">No traits yet. Add one below, or send them with hark('identify', userId, traits).</p> : null}
       {rows.map((row, index) => (
-        <div class="row" key={index}>
+        <div class="trait-row" key={index}>
           <TextField path={`traits.${index}.key`} label="Trait" value={row.key} onInput={(key) => set(index, { key })} />
           <TextField path={`traits.${row.key || index}`} label={`Value of ${row.key || 'new trait'}`} value={row.text} onInput={(text) => set(index, { text })} errors={submit.fields} />
           <div class="field">
