@@ -77,7 +77,6 @@ export function createApp(options: AppOptions): Hono {
   const sessionDeps = {
     signIn,
     membership,
-    clock,
     trustProxy,
     limits: {
       perAddress: createRateLimiter(options.loginLimits?.perAddress ?? LOGIN_LIMITS.perAddress, clock),

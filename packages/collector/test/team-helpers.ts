@@ -33,7 +33,7 @@ export const json = (method: string, body: unknown, headers: Record<string, stri
 });
 
 /** A request as the console makes it: the cookie always, the CSRF token on writes. */
-export function asMember(hark: TestCollector, login: Login, path: string, init: RequestInit = {}): Promise<Response> {
+export async function asMember(hark: TestCollector, login: Login, path: string, init: RequestInit = {}): Promise<Response> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { cookie: login.cookie, ...(init.headers as Record<string, string>) };
   if (method !== 'GET' && method !== 'HEAD' && !('x-csrf-token' in headers)) headers['x-csrf-token'] = login.csrf;

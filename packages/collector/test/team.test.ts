@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readConfig } from '../src/config.js';
 import { createSignIn } from '../src/team/index.js';
 import { startCollector, type TestCollector } from './harness.js';
 import { asMember, invited, json, loggedIn, login, PASSWORD, setupAdmin } from './team-helpers.js';
@@ -42,6 +43,22 @@ describe('first admin', () => {
     expect(again.status).toBe(403);
     expect((await again.json()).error.code).toBe('setup_done');
     expect(await signIn.prepareSetup(hark.project.id)).toBeNull();
+  });
+
+  it('is created once even when two setups race with the same link', async () => {
+    hark = await startCollector();
+    const token = await createSignIn({ store: hark.store, clock: hark.clock }).prepareSetup(hark.project.id);
+    const attempt = (email: string) => hark.app.request('/api/v1/setup', json('POST', { token, email, name: 'Racer', password: PASSWORD }));
+    const answers = await Promise.all([attempt('one@team.test'), attempt('two@team.test')]);
+    expect(answers.map((res) => res.status).sort()).toEqual([200, 403]);
+    expect((await (await hark.admin('/api/v1/team/members')).json()).data).toHaveLength(1);
+  });
+
+  it('reads HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD together, or neither', () => {
+    expect(readConfig({ HARK_ADMIN_EMAIL: 'ops@team.test', HARK_ADMIN_PASSWORD: PASSWORD }, '/srv/hark').admin).toEqual({ email: 'ops@team.test', password: PASSWORD });
+    expect(readConfig({}, '/srv/hark').admin).toBeUndefined();
+    expect(readConfig({}, '/srv/hark').consoleDir).toBe('/srv/hark/packages/console/dist');
+    expect(() => readConfig({ HARK_ADMIN_EMAIL: 'ops@team.test' }, '/srv/hark')).toThrow(/both HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD/);
   });
 
   it('comes from HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD at start, once', async () => {

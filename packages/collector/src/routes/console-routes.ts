@@ -59,7 +59,7 @@ export function consoleRoutes(options: { consoleDir?: string | undefined }): Hon
     if (file) {
       const type = TYPES[extname(file.path)] ?? 'application/octet-stream';
       const cache = type.startsWith('text/html') ? 'no-cache' : 'public, max-age=300';
-      return new Response(file.body, { headers: { ...CONSOLE_HEADERS, 'content-type': type, 'cache-control': cache } });
+      return new Response(new Uint8Array(file.body), { headers: { ...CONSOLE_HEADERS, 'content-type': type, 'cache-control': cache } });
     }
     // A missing script or image is a 404, not the app's page in its place.
     if (extname(path)) return new Response('Not found.\n', { status: 404, headers: { ...CONSOLE_HEADERS, 'content-type': TYPES['.txt']! } });

@@ -1,17 +1,14 @@
 import { Hono, type Context } from 'hono';
-import type { Clock } from '../clock.js';
 import { memberCaller, type AuthVariables } from '../http/auth.js';
 import { clientAddress } from '../http/client-address.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
-import { acceptBody, loginBody, meBody, setupBody, toMember, type Membership, type NewSession, type SignIn } from '../team/index.js';
-import { describeProject } from '../team/index.js';
+import { acceptBody, describeProject, loginBody, meBody, setupBody, toMember, type Membership, type NewSession, type SignIn } from '../team/index.js';
 import { readValid } from './read-valid.js';
 
 export interface SessionRouteDeps {
   signIn: SignIn;
   membership: Membership;
-  clock: Clock;
   /** Password guesses per client address and per email; login, setup and invites take from them. */
   limits: { perAddress: RateLimiter; perEmail: RateLimiter };
   trustProxy: boolean;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
+import { validEmail } from '../identity/email.js';
 import type { Store } from '../store/store.js';
 import type { MemberRecord, SessionRecord, TeamRole } from '../store/team-store.js';
 import type { Project } from '../store/types.js';
@@ -9,7 +10,6 @@ import { inviteLive } from './invites.js';
 import { hashPassword, passwordProblem, verifyNothing, verifyPassword } from './passwords.js';
 import { sessionState } from './sessions.js';
 import { hashToken, newToken } from './tokens.js';
-import { validEmail } from '../identity/email.js';
 
 /** What a logged-in console knows about itself: `GET /api/v1/session`. */
 export interface SessionView {
