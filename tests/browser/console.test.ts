@@ -221,6 +221,9 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     expect(await row.textContent()).toContain('More examples');
     expect(await row.locator('td').nth(2).textContent()).toBe('4');
     expect(await page.locator('figure.chart table').first().textContent()).toContain('Answered1');
+    // Today, in the member's zone, on the chart over time: shown 1, clicked 0, answered 1.
+    const today = page.getByRole('table', { name: /^Per day/ }).locator('tbody tr').last();
+    expect(await today.locator('td').allTextContents()).toEqual(['1', '0', '1']);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const csv = readFileSync((await (await download).path())!, 'utf8');

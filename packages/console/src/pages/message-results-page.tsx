@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { Message, MessageAnswer, MessageResults } from '@hark/protocol';
 import { BarChart } from '../components/bar-chart.js';
+import { DayChart } from '../components/day-chart.js';
+import { dayBuckets } from '../format/day-buckets.js';
 import { EmptyState } from '../components/empty-state.js';
 import { SelectField } from '../components/field.js';
 import { FormStatus } from '../components/form-status.js';
@@ -38,6 +40,12 @@ export function MessageResultsPage() {
     setCursor(answer.answers?.nextCursor ?? null);
     return answer;
   }, [id, days]);
+  // One results call per day of the last week, each from the member's local midnight.
+  const byDay = useLoad(async () => {
+    const buckets = dayBuckets(Date.now(), 7, timeZone);
+    const counts = await Promise.all(buckets.map((b) => api.get<MessageResults>(`${path}/results`, { from: b.from, to: b.to, limit: 1 })));
+    return { days: buckets.map((b) => b.day), counts };
+  }, [id, timeZone]);
   const more = useSubmit();
   const exporting = useSubmit();
 
@@ -115,6 +123,22 @@ export function MessageResultsPage() {
           </section>
         ) : null}
       </div>
+      <section class="card" aria-labelledby="over-time">
+        <h2 id="over-time">The last 7 days</h2>
+        {byDay.data ? (
+          <DayChart
+            title={`Per day, in ${timeZone}`}
+            days={byDay.data.days}
+            series={[
+              { label: 'Shown', color: '#0f766e', values: byDay.data.counts.map((c) => c.shown) },
+              { label: 'Clicked', color: '#b45309', values: byDay.data.counts.map((c) => c.clicked) },
+              { label: 'Answered', color: '#2563eb', values: byDay.data.counts.map((c) => c.answered) },
+            ]}
+          />
+        ) : (
+          <Loading error={byDay.error} retry={byDay.reload} />
+        )}
+      </section>
       {r.answers ? (
         <section aria-labelledby="answers">
           <h2 id="answers">Answers</h2>
