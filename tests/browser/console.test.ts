@@ -133,6 +133,19 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     expect(await page.locator('.me').textContent()).toContain('Ada Admin');
   });
 
+  it('shows every time in the time zone the member chose on their account', async () => {
+    await goto(page, '/console/account');
+    await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
+    const since = page.locator('time').first();
+    const iso = (await since.getAttribute('datetime'))!;
+    const inTokyo = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
+    expect(await since.textContent()).toBe(inTokyo);
+    const me = await page.evaluate(() => fetch('/api/v1/me', { credentials: 'same-origin' }).then((r) => r.json()));
+    expect(me.timeZone).toBe('Asia/Tokyo');
+  });
+
   let agent: BrowserContext;
   let agentPage: Page;
 
@@ -291,9 +304,11 @@ describe.skipIf(!browserAvailable)('the team console', () => {
 
     it('has no serious or critical axe violation on any page', async () => {
       const found: string[] = [];
+      const pictures: Record<string, string> = { '/console/messages': 'messages', '/console/settings': 'settings', '/console/account': 'account' };
       for (const path of await pages()) {
         await goto(page, path);
         for (const violation of await axeViolations(page)) found.push(`${path}: ${violation}`);
+        if (pictures[path]) await shoot(page, pictures[path]);
       }
       const outside = await browser.newContext({ viewport: DESKTOP });
       const anonymous = await newPage(outside);

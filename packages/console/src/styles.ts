@@ -83,7 +83,7 @@ legend{font-weight:700;padding:0 6px}
 .cond{display:grid;grid-template-columns:1fr 1fr 1fr auto;gap:8px;align-items:end;margin:0 0 8px}
 figure.chart{margin:0}
 figure.chart svg{max-width:460px;display:block}
-figure.chart svg.wide{max-width:none}
+figure.chart svg.wide{max-width:720px}
 .legend{display:flex;gap:16px;list-style:none;margin:6px 0;padding:0;font-size:13px;color:var(--muted)}
 .legend span{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
 .chart text{font-size:12px;fill:#475569}

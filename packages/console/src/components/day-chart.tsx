@@ -11,7 +11,7 @@ export interface DaySeries {
 export function DayChart(props: { title: string; days: string[]; series: DaySeries[] }) {
   const max = Math.max(1, ...props.series.flatMap((s) => s.values));
   const width = 560;
-  const height = 180;
+  const height = 150;
   const bottom = 22;
   const slot = width / Math.max(1, props.days.length);
   const bar = Math.max(3, (slot - 12) / Math.max(1, props.series.length));
