@@ -45,6 +45,7 @@ input:not([type=checkbox]):not([type=radio]),select,textarea{width:100%;padding:
 .field-error{color:var(--bad);margin:4px 0 0;font-size:14px}
 .hint{color:var(--muted);margin:4px 0 0;font-size:14px}
 button,.button{display:inline-block;padding:7px 14px;border-radius:6px;border:1px solid #64748b;background:#fff;cursor:pointer;text-decoration:none;color:var(--ink)}
+a.button[aria-current=page]{background:var(--soft);border-color:var(--ink);font-weight:600}
 button.primary,.button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-ink)}
 button.danger{color:var(--bad);border-color:var(--bad)}
 button:disabled{opacity:.6;cursor:not-allowed}

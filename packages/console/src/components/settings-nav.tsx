@@ -21,7 +21,7 @@ export function SettingsNav() {
         ))}
       </nav>
       {member.role === 'agent' ? (
-        <p class="notice ok">Your role (agent) can read these settings. Changing them needs a manager, or an admin for keys and the team.</p>
+        <p class="notice ok">Your role (agent) can read these settings. The suppression list needs a manager to change; keys, project settings and the team need an admin.</p>
       ) : member.role === 'manager' ? (
         <p class="notice ok">Your role (manager) can change the suppression list. Keys, project settings and the team need an admin.</p>
       ) : null}
