@@ -250,6 +250,7 @@ describe.skipIf(!browserAvailable)('the team console', () => {
       fetch(`${collector.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey: collector.writeKey, ...body }) });
     expect((await send('/v1/identify', { userId: 'u-ana', traits: { name: 'Ana Lima', email: 'ana@example.com', plan: 'pro', bio: hostile } })).status).toBe(200);
     expect((await send('/v1/track', { userId: 'u-ana', event: 'Report Created', properties: { note: hostile } })).status).toBe(200);
+    expect((await send('/v1/group', { userId: 'u-ana', groupId: 'acme', traits: { name: 'Acme Inc', plan: hostile } })).status).toBe(200);
 
     await goto(page, '/console/contacts');
     await page.getByLabel('Search by name, email or user id').fill('Ana');
@@ -270,6 +271,15 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await shoot(page, 'contact');
+
+    // Her company, with its people.
+    await page.getByRole('link', { name: 'Acme Inc' }).click();
+    await page.getByRole('heading', { name: 'Acme Inc' }).waitFor();
+    await settled(page);
+    expect(await page.getByRole('link', { name: 'Ana Lima' }).count()).toBe(1);
+    expect(await page.locator('dl.props').textContent()).toContain(hostile);
+    expect(await page.locator('img').count()).toBe(0);
+    await shoot(page, 'company');
   });
 
   it('lets an agent edit a contact’s traits', async () => {
@@ -282,6 +292,18 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     expect(after!.traits).toMatchObject({ plan: 'enterprise', bio: '<img src=x onerror="window.__xss=1">' });
   });
 
+  it('logs a member out everywhere: their other browsers are back at the login form', async () => {
+    const other = await browser.newContext({ viewport: DESKTOP });
+    const otherPage = await newPage(other);
+    await logIn(otherPage, 'ben@team.test');
+    await goto(agentPage, '/console/account');
+    await agentPage.getByRole('button', { name: 'Log out everywhere' }).click();
+    await agentPage.getByRole('heading', { name: 'Log in to Hark' }).waitFor();
+    await goto(otherPage, '/console/contacts');
+    await otherPage.getByRole('heading', { name: 'Log in to Hark' }).waitFor();
+    await other.close();
+  });
+
   describe('every page, by keyboard and screen reader, at 1280 and 390 px', () => {
     const pages = async () => {
       const person = await collector.admin<{ id: string }>('/api/v1/people/lookup?userId=u-ana');
@@ -290,6 +312,7 @@ describe.skipIf(!browserAvailable)('the team console', () => {
         '/console/contacts',
         `/console/contacts/${person!.id}`,
         '/console/companies',
+        '/console/companies/acme',
         '/console/messages',
         '/console/messages/new',
         '/console/messages/new?kind=cta',
