@@ -3,7 +3,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 /**
- * Builds the App into packages/sdk/dist. Each bundle is one block in the list below: to add one,
+ * Builds the App into packages/sdk/dist and the team console into packages/console/dist. Each bundle is one block in the list below: to add one,
  * copy a block and change its input and output.
  */
 const sdk = 'packages/sdk';
@@ -19,6 +19,17 @@ const minify = () =>
     compress: { passes: 4, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
     format: { comments: false },
   });
+
+const consoleDir = 'packages/console';
+
+/** Copies the console's index.html next to its bundle: the collector serves both from dist/. */
+const consoleHtml = () => ({
+  name: 'console-html',
+  async generateBundle() {
+    const { readFile } = await import('node:fs/promises');
+    this.emitFile({ type: 'asset', fileName: 'index.html', source: await readFile(`${consoleDir}/index.html`, 'utf8') });
+  },
+});
 
 const minifyUi = () => terser({ ecma: 2020, toplevel: true, compress: { passes: 2 }, format: { comments: false } });
 
@@ -42,5 +53,16 @@ export default [
     output: { dir: dist, entryFileNames: 'hark.esm.js', format: 'es' },
     external: ['js-cookie'],
     plugins: [nodeResolve({ browser: true }), compile({ declaration: true, declarationDir: `${dist}/types` })],
+  },
+  // The team console (DESIGN §11): its own Preact app, served by the collector at /console; never
+  // part of hark.js. Minified like the UI (Preact does not expect terser's unsafe rewrites).
+  {
+    input: `${consoleDir}/src/main.tsx`,
+    output: { dir: `${consoleDir}/dist`, entryFileNames: 'console.js', format: 'iife', plugins: [minifyUi()] },
+    plugins: [
+      nodeResolve({ browser: true }),
+      typescript({ tsconfig: `${consoleDir}/tsconfig.build.json`, outputToFilesystem: true }),
+      consoleHtml(),
+    ],
   },
 ];

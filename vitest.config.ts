@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * One command runs every suite (`npm test`):
  * - collector: Node, through `app.request()` on real SQLite files;
  * - sdk: the App's core in happy-dom;
+ * - console: the team console's logic (api client, times, forms) in happy-dom, and its size;
  * - browser: real Chromium (playwright-core) against a real collector on 127.0.0.1.
  */
 export default defineConfig({
@@ -20,6 +21,13 @@ export default defineConfig({
         test: {
           name: 'sdk',
           include: ['packages/sdk/test/**/*.test.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          name: 'console',
+          include: ['packages/console/test/**/*.test.ts'],
           environment: 'happy-dom',
         },
       },

@@ -9,10 +9,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../../packages/collector/src/app.js';
 import { openSqliteStore } from '../../packages/collector/src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../packages/collector/src/store/store.js';
+import { systemClock } from '../../packages/collector/src/clock.js';
+import { createSignIn } from '../../packages/collector/src/team/index.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sdkDir = join(root, 'packages', 'sdk', 'dist');
 const demoDir = join(root, 'examples', 'demo');
+const consoleDir = join(root, 'packages', 'console', 'dist');
 
 // ---------------------------------------------------------------------------------------------
 // Chromium
@@ -70,12 +73,15 @@ export interface RunningCollector {
   adminSend<T = unknown>(path: string, body: unknown, method?: string): Promise<T>;
   /** Everything recorded for the person with this userId or anonymousId, oldest first. */
   activity(lookup: { userId: string } | { anonymousId: string }): Promise<ActivityItem[]>;
+  /** The one-time console setup link `npm start` prints while the team is empty; null once it is not. */
+  setupLink(): Promise<string | null>;
   close(): Promise<void>;
 }
 
 /**
  * A real collector: SQLite in a temp folder, the Hono app served by @hono/node-server on a free
- * port of 127.0.0.1, serving /hark.js from packages/sdk/dist and the demo from examples/demo.
+ * port of 127.0.0.1, serving /hark.js from packages/sdk/dist, the demo from examples/demo and the
+ * console from packages/console/dist.
  */
 export async function startCollector(): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'hark-browser-'));
@@ -85,6 +91,7 @@ export async function startCollector(): Promise<RunningCollector> {
   let server: ServerType | undefined;
   let port = 0;
   let keys!: { writeKey: string; secretKey: string };
+  let projectId = '';
 
   const listen = async () => {
     store = openSqliteStore({ path: dbPath });
@@ -92,7 +99,8 @@ export async function startCollector(): Promise<RunningCollector> {
     // The collector shows its secret key once, at creation (only its hash is stored), so the key
     // read at the first start is the one to keep across restarts.
     keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
-    const app = createApp({ store, static: { sdkDir, demoDir, writeKey: project.writeKey }, logError: () => undefined });
+    projectId = project.id;
+    const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined });
     server = serve({
       fetch: (request: Request) => {
         // A beacon of text/plain goes in no-cors mode; fetch() from the App in cors mode.
@@ -146,6 +154,10 @@ export async function startCollector(): Promise<RunningCollector> {
       if (!person) return [];
       const page = await collector.admin<{ items: ActivityItem[] }>(`/api/v1/people/${person.id}/activity?limit=200`);
       return page!.items.reverse();
+    },
+    async setupLink() {
+      const token = await createSignIn({ store, clock: systemClock }).prepareSetup(projectId);
+      return token ? `${collector.url}/console/setup?token=${encodeURIComponent(token)}` : null;
     },
     async close() {
       await unlisten();
