@@ -12,6 +12,8 @@ import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+import { suppressionRuleRoutes } from './routes/suppression-rule-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -70,6 +72,8 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
   admin.route('/', listRoutes({ store, clock }));
+  admin.route('/', segmentRoutes({ store, clock }));
+  admin.route('/', suppressionRuleRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

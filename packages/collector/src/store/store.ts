@@ -20,6 +20,7 @@ import type {
 
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
+import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -66,6 +67,10 @@ export interface Store {
   readonly messages: MessageStore;
   /** Static lists and their members (audiences, DESIGN §8). */
   readonly lists: ListStore;
+  /** Segments with kept membership. */
+  readonly segments: SegmentStore;
+  /** Rule trees whose people get no message. */
+  readonly suppressionRules: SuppressionRuleStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -23,6 +23,9 @@ import { migrate } from './migrations.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteLists } from './sqlite-lists.js';
+import { createFactsLoader } from './sqlite-person-facts.js';
+import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
@@ -62,14 +65,27 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const writer = new SqliteIngest(db, messages.recordInteraction);
+  // Audiences (issue 11): daily counts and dirty people are noted after each stored event, and the
+  // dirty people's segments re-evaluated after the batch, inside the same transaction.
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
+  const writer = new SqliteIngest(db, (projectId, personId, event) => {
+    messages.recordInteraction(projectId, personId, event);
+    segments.afterStore(projectId, personId, event);
+  });
+  const write: typeof writer.write = (projectId, events) => {
+    segments.beforeBatch();
+    const outcomes = writer.write(projectId, events);
+    segments.afterBatch();
+    return outcomes;
+  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
-  const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
+  const groupCommit = createGroupCommit(db, write, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
-  const lists = createSqliteLists(db);
+  const lists = createSqliteLists(db, segments.listsChanged);
+  const suppressionRules = createSqliteSuppressionRules(db);
 
   const q = {
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
@@ -210,6 +226,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async erasePerson(projectId, personId) {
       const person = detail(projectId, personId);
       if (!person) return null;
+      segments.forget(projectId, person.id);
       const report = privacy.erasePerson(projectId, person.id);
       writer.noteErasures();
       return report;
@@ -227,6 +244,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     messages: messages.store,
     lists,
+    segments: segments.store,
+    suppressionRules,
 
     async ping() {
       return db.open;
@@ -234,6 +253,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (db.open) groupCommit.flush();
+      await segments.close();
       await walSync?.close();
       await checkpointer?.stop();
       if (db.open) db.close();
