@@ -8,6 +8,7 @@ import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import { listRoutes } from './routes/list-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
@@ -15,6 +16,8 @@ import { projectRoutes } from './routes/project-routes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/session-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { segmentSettingsRoutes } from './routes/segment-settings-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+import { suppressionRuleRoutes } from './routes/suppression-rule-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -99,6 +102,9 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', messageRoutes({ store, clock }));
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
+  admin.route('/', listRoutes({ store, clock }));
+  admin.route('/', segmentRoutes({ store, clock }));
+  admin.route('/', suppressionRuleRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -17,9 +17,11 @@ import type {
   ProjectTotals,
 } from './types.js';
 
+import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
 import type { TeamStore } from './team-store.js';
+import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -70,6 +72,12 @@ export interface Store extends IngestUnitOfWork {
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;
+  /** Static lists and their members (audiences, DESIGN §8). */
+  readonly lists: ListStore;
+  /** Segments with kept membership. */
+  readonly segments: SegmentStore;
+  /** Rule trees whose people get no message. */
+  readonly suppressionRules: SuppressionRuleStore;
 
   /** How many rows the project holds of each kind (the console's first run, and tests that check a read wrote nothing). */
   projectTotals(projectId: string): Promise<ProjectTotals>;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
+import type { IngestTx } from '../ports.js';
 import type { Store } from '../store.js';
 import type {
   ActivityItem,
@@ -21,6 +22,10 @@ import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createSqliteLists } from './sqlite-lists.js';
+import { createFactsLoader } from './sqlite-person-facts.js';
+import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
@@ -62,7 +67,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const repositories = createSqliteRepositories(db);
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
+  const rows = createSqliteRepositories(db);
+  // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
+  // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
+  // re-evaluated in the same transaction (segments.afterBatch, in transact below).
+  const repositories: IngestTx = {
+    ...rows,
+    events: {
+      ...rows.events,
+      insert(projectId, personId, event) {
+        rows.events.insert(projectId, personId, event);
+        segments.afterStore(projectId, personId, event);
+      },
+    },
+  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
@@ -71,6 +90,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
+  const lists = createSqliteLists(db, segments.listsChanged);
+  const suppressionRules = createSqliteSuppressionRules(db);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -143,7 +164,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async transact(weight, work) {
-      return groupCommit.run(weight, () => work(repositories));
+      return groupCommit.run(weight, async () => {
+        segments.beforeBatch();
+        const result = await work(repositories);
+        segments.afterBatch();
+        return result;
+      });
     },
 
     async listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>> {
@@ -217,6 +243,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async erasePerson(projectId, personId) {
       const person = detail(projectId, personId);
       if (!person) return null;
+      segments.forget(projectId, person.id);
       return privacy.erasePerson(projectId, person.id);
     },
 
@@ -234,6 +261,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async projectTotals(projectId) {
       return q.totals.get({ p: projectId }) as ProjectTotals;
     },
+    lists,
+    segments: segments.store,
+    suppressionRules,
 
     async ping() {
       return db.open;
@@ -241,6 +271,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (db.open) await groupCommit.flush();
+      await segments.close();
       await walSync?.close();
       await checkpointer?.stop();
       if (db.open) db.close();
