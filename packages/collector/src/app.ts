@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireSecretKey, type AuthVariables } from './http/auth.js';
+import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   rateLimits?: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
   /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
+  geo?: GeoLocator | null;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
-  app.route('/v1', ingestRoutes({ store, clock, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
+  app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { GeoMode } from './geo/geo-locator.js';
 import type { RateLimit } from './http/rate-limit.js';
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   demoDir: string;
   rateLimits: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
   trustProxy: boolean;
+  /** HARK_GEO: city (default), country, or off. */
+  geo: GeoMode;
 }
 
 /** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
@@ -28,6 +31,8 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
   const synchronous = (env.HARK_SYNCHRONOUS ?? 'full').toLowerCase();
   if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('HARK_SYNCHRONOUS must be "full" or "normal".');
+  const geo = (env.HARK_GEO ?? 'city').toLowerCase();
+  if (geo !== 'city' && geo !== 'country' && geo !== 'off') throw new Error('HARK_GEO must be "city", "country" or "off".');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -44,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
             admin: readRate(env.HARK_RATE_ADMIN, 20, 'HARK_RATE_ADMIN'),
           },
     trustProxy: env.HARK_TRUST_PROXY === '1' || env.HARK_TRUST_PROXY === 'true',
+    geo,
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
   };

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
+import { createGeoLocator } from './geo/geo-locator.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 /** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
@@ -16,6 +17,7 @@ const app = createApp({
   static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey },
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
+  geo: createGeoLocator(config.geo),
 });
 let stopping = false;
 /**

@@ -4,7 +4,9 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { publicCors } from '../http/public-cors.js';
 import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
+import { clientAddress } from '../http/client-address.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { GeoLocator } from '../geo/geo-locator.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
@@ -24,6 +26,10 @@ export interface IngestDeps {
   clock: Clock;
   /** Applied per write key once the request is authenticated. */
   perKeyLimit?: RateLimiter;
+  /** Turns the client address into a location (HARK_GEO); absent when off. */
+  geo?: GeoLocator | null;
+  /** Read the address from X-Forwarded-For (HARK_TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -40,6 +46,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
     deps.perKeyLimit?.take(found.project.id, 'project');
     return found;
   };
+  const locate = (c: Context) => (deps.geo ? deps.geo.locate(clientAddress(c, deps.trustProxy ?? false)) : null);
 
   routes.post('/batch', async (c) => {
     const receivedAt = deps.clock.now();
@@ -57,6 +64,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       sentAt: parseTime(sentAt),
       context: batchContext(context),
       userAgent: c.req.header('user-agent') ?? null,
+      geo: locate(c),
     });
     return c.json(result, 200);
   });
@@ -73,6 +81,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
         sentAt: null,
         context: null,
         userAgent: c.req.header('user-agent') ?? null,
+        geo: locate(c),
       });
       const rejected = result.rejected[0];
       if (rejected) throw new ApiError(400, rejected.code, rejected.message);

@@ -193,6 +193,12 @@ export const MIGRATIONS: readonly string[] = [
     '$.verificationSecret', 'hk_v_' || lower(hex(randomblob(24))),
     '$.allowedOrigins', json('[]'));
   `,
+  // issue 11 (audiences, geolocation + companies): a person's last known location, as JSON of
+  // { city, region, country, continent } (never the address), and companies listed newest first.
+  `
+  ALTER TABLE people ADD COLUMN geo TEXT;
+  CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

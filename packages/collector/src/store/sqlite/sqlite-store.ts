@@ -21,6 +21,7 @@ import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.j
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
+import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -61,7 +62,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const writer = new SqliteIngest(db, messages.recordInteraction);
+  const personGeo = createSqlitePersonGeo(db);
+  const writer = new SqliteIngest(db, (projectId, personId, event) => {
+    messages.recordInteraction(projectId, personId, event);
+    personGeo.recordLocation(personId, event);
+  });
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
@@ -108,6 +113,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       companies: (q.personCompanies.all(row.id) as CompanyRow[]).map(toCompanySummary),
       counts,
       mergedFrom: q.mergedFrom.all(row.id) as string[],
+      location: personGeo.location(row.id),
     };
   };
 
