@@ -8,6 +8,7 @@ import { clientAddress } from './http/client-address.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import { listRoutes } from './routes/list-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', messageRoutes({ store, clock }));
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
+  admin.route('/', listRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -18,6 +18,7 @@ import type {
   ProjectSettings,
 } from './types.js';
 
+import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 
 /**
@@ -63,6 +64,8 @@ export interface Store {
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;
+  /** Static lists and their members (audiences, DESIGN §8). */
+  readonly lists: ListStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

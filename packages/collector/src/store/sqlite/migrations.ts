@@ -193,6 +193,27 @@ export const MIGRATIONS: readonly string[] = [
     '$.verificationSecret', 'hk_v_' || lower(hex(randomblob(24))),
     '$.allowedOrigins', json('[]'));
   `,
+  // 5 (audiences, issue 11): static lists and who is on them. The CSV importer writes the same rows.
+  `
+  CREATE TABLE lists (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX lists_by_created ON lists(project_id, created_at DESC, id DESC);
+
+  CREATE TABLE list_members (
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, list_id, person_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX list_members_by_person ON list_members(project_id, person_id);
+  `,
   // issue 11 (audiences, geolocation + companies): a person's last known location, as JSON of
   // { city, region, country, continent } (never the address), and companies listed newest first.
   `

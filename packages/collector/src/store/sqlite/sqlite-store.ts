@@ -23,6 +23,7 @@ import { migrate } from './migrations.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { SqliteIngest } from './sqlite-ingest.js';
+import { createSqliteLists } from './sqlite-lists.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
@@ -73,6 +74,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
+  const lists = createSqliteLists(db);
 
   const q = {
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
@@ -230,6 +232,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     messages: messages.store,
+    lists,
 
     async ping() {
       return db.open;
