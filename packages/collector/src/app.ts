@@ -6,6 +6,7 @@ import { requireSecretKey, type AuthVariables } from './http/auth.js';
 import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
   admin.route('/', listRoutes({ store, clock }));
+  admin.route('/', companyRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -18,6 +18,7 @@ import type {
   ProjectSettings,
 } from './types.js';
 
+import type { CompanyStore } from './company-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 
@@ -66,6 +67,8 @@ export interface Store {
   readonly messages: MessageStore;
   /** Static lists and their members (audiences, DESIGN §8). */
   readonly lists: ListStore;
+  /** Companies and their people, the rows `group` calls write too (issue 11). */
+  readonly companies: CompanyStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -21,6 +21,8 @@ import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.j
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
+import { createSqliteCompanies } from './sqlite-companies.js';
+import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteLists } from './sqlite-lists.js';
@@ -75,6 +77,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
   const lists = createSqliteLists(db);
+  const contacts = createSqliteContacts(db);
+  const companies = createSqliteCompanies(db, contacts);
 
   const q = {
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
@@ -233,6 +237,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     messages: messages.store,
     lists,
+    companies,
 
     async ping() {
       return db.open;
