@@ -3,9 +3,11 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireAdmin, type AuthVariables } from './http/auth.js';
+import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -41,6 +43,8 @@ export interface AppOptions {
   trustProxy?: boolean | number;
   /** Login (and setup, invite, current-password) attempts; always applied, these replace the defaults. */
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
+  /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
+  geo?: GeoLocator | null;
 }
 
 /**
@@ -70,7 +74,7 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
-  app.route('/v1', ingestRoutes({ store, clock, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
+  app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
 
@@ -105,6 +109,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', listRoutes({ store, clock }));
   admin.route('/', segmentRoutes({ store, clock }));
   admin.route('/', suppressionRuleRoutes({ store, clock }));
+  admin.route('/', companyRoutes({ store, clock }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

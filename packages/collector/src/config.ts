@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { GeoMode } from './geo/geo-locator.js';
 import type { RateLimit } from './http/rate-limit.js';
 
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   rateLimits: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
   /** Proxies in front of the collector whose X-Forwarded-For entries are believed (0: none). */
   trustProxy: number;
+  /** HARK_GEO: city (default), country, or off. */
+  geo: GeoMode;
 }
 
 /** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
@@ -45,6 +48,8 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   const synchronous = (env.HARK_SYNCHRONOUS ?? 'full').toLowerCase();
   if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('HARK_SYNCHRONOUS must be "full" or "normal".');
   if (Boolean(env.HARK_ADMIN_EMAIL) !== Boolean(env.HARK_ADMIN_PASSWORD)) throw new Error('Set both HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD, or neither.');
+  const geo = (env.HARK_GEO ?? 'city').toLowerCase();
+  if (geo !== 'city' && geo !== 'country' && geo !== 'off') throw new Error('HARK_GEO must be "city", "country" or "off".');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -62,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
             admin: readRate(env.HARK_RATE_ADMIN, 20, 'HARK_RATE_ADMIN'),
           },
     trustProxy: readTrustProxy(env.HARK_TRUST_PROXY),
+    geo,
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
     consoleDir: resolve(root, 'packages', 'console', 'dist'),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
+import { createGeoLocator } from './geo/geo-locator.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
 
@@ -23,6 +24,7 @@ const app = createApp({
   static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey, consoleDir: config.consoleDir },
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
+  geo: createGeoLocator(config.geo),
 });
 // Rolling windows ("in the last 7 days") expire without new events: people whose re-check time
 // has come are re-evaluated once a minute (ARCHITECTURE.md, Audiences). Idle, it reads one index.

@@ -3,7 +3,7 @@ import type { EventContext } from '@hark/protocol';
 import { LIMITS } from '@hark/protocol';
 import { validEmail } from '../identity/email.js';
 import { MAX_TIME } from '../time.js';
-import type { NormalizedEvent } from '../store/types.js';
+import type { Geo, NormalizedEvent } from '../store/types.js';
 import { describeIssues, wireEventSchema } from './event-schema.js';
 import { checkJsonTree } from './json-tree.js';
 import { parseUserAgent } from './user-agent.js';
@@ -17,6 +17,8 @@ export interface RequestFacts {
   context: Record<string, unknown> | null;
   /** The User-Agent header, used when the event's context names none (browser beacons). */
   userAgent: string | null;
+  /** The request's location when geolocation is on; its address is never passed on. */
+  geo?: Geo | null;
 }
 
 export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | null } | { ok: false; code: string; message: string; messageId?: string };
@@ -47,6 +49,10 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
   const context = (facts.context ? { ...facts.context, ...ownContext.value } : ownContext.value) as EventContext;
   if (event.type === 'page') fillPageContext(context, properties.value);
   if (!context.campaign && typeof context.page?.url === 'string') deriveCampaign(context, context.page.url);
+  // Issue 11: an address is never stored, and a location is only the collector's own finding.
+  delete context.ip;
+  delete context.geo;
+  if (facts.geo) context.geo = facts.geo;
 
   const sentAt = event.sentAt ?? facts.sentAt;
   const happenedAt = event.timestamp ?? event.originalTimestamp;
@@ -83,6 +89,7 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
     timestamp: Math.round(timestamp),
     sentAt: sentAt ?? null,
     receivedAt: facts.receivedAt,
+    geo: facts.geo ?? null,
   };
   return { ok: true, event: normalized, userHash: event.userHash ?? null };
 }

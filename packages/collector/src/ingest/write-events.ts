@@ -70,6 +70,9 @@ export async function writeEvents(
       if (event.type === 'group' && event.groupId) await applyGroup(tx, projectId, personId, event);
     }
 
+    // The last known location (issue 11); a request that proves nothing about a verified person
+    // does not move them either.
+    if (event.geo && !resolved.locked) await tx.people.setLocation(personId, event.geo);
     await tx.events.insert(projectId, personId, event);
     for (const hook of afterStore) await hook(tx, projectId, personId, event);
     const seen = lastSeen.get(personId);

@@ -4,7 +4,9 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { publicCors } from '../http/public-cors.js';
 import { keyFromRequest, senderForKey } from '../http/auth.js';
+import { clientAddress } from '../http/client-address.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { GeoLocator } from '../geo/geo-locator.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
@@ -32,6 +34,10 @@ export interface IngestDeps {
   clock: Clock;
   /** Applied per write key once the request is authenticated. */
   perKeyLimit?: RateLimiter;
+  /** Turns the client address into a location (HARK_GEO); absent when off. */
+  geo?: GeoLocator | null;
+  /** Read the address from X-Forwarded-For (HARK_TRUST_PROXY). */
+  trustProxy?: boolean | number;
 }
 
 /**
@@ -52,6 +58,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
     deps.perKeyLimit?.take(found.project.id, 'project');
     return found;
   };
+  const locate = (c: Context) => (deps.geo ? deps.geo.locate(clientAddress(c, deps.trustProxy ?? false)) : null);
 
   const batchRoute = async (c: Context) => {
     const receivedAt = deps.clock.now();
@@ -69,6 +76,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       sentAt: parseTime(sentAt),
       context: batchContext(context),
       userAgent: c.req.header('user-agent') ?? null,
+      geo: locate(c),
     });
     return c.json(result, 200);
   };
@@ -86,6 +94,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
         sentAt: null,
         context: null,
         userAgent: c.req.header('user-agent') ?? null,
+        geo: locate(c),
       });
       const rejected = result.rejected[0];
       if (rejected) throw new ApiError(400, rejected.code, rejected.message);

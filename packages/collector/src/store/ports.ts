@@ -1,5 +1,5 @@
 import type { MessageKind } from '@hark/protocol';
-import type { IdentityType, NormalizedEvent, PersonKind } from './types.js';
+import type { Geo, IdentityType, NormalizedEvent, PersonKind } from './types.js';
 
 /**
  * The narrow repositories the domain writes through inside one unit of work (one transaction).
@@ -64,6 +64,8 @@ export interface PersonRepository {
   /** Writes the fields given; the others stay. */
   update(personId: string, patch: Partial<Omit<StoredPerson, 'id' | 'verified'>>): Io<void>;
   markVerified(personId: string): Io<void>;
+  /** The person's last known location; a store may skip the write when it is unchanged. */
+  setLocation(personId: string, geo: Geo): Io<void>;
   /**
    * The storage half of a merge: identities, company memberships and aliases of `fromId` move
    * to `intoId`, `fromId` is deleted and recorded as an alias of `intoId`. Events and

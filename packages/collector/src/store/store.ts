@@ -17,6 +17,7 @@ import type {
   ProjectTotals,
 } from './types.js';
 
+import type { CompanyStore } from './company-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -83,6 +84,8 @@ export interface Store extends IngestUnitOfWork {
   projectTotals(projectId: string): Promise<ProjectTotals>;
   /** Team members, their sessions and invites (the console's accounts). */
   readonly team: TeamStore;
+  /** Companies and their people, the rows `group` calls write too (issue 11). */
+  readonly companies: CompanyStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -65,6 +65,23 @@ export interface NormalizedEvent {
   timestamp: number;
   sentAt: number | null;
   receivedAt: number;
+  /** Where the request came from (issue 11), found by the collector; the address itself is never kept. */
+  geo?: Geo | null;
+}
+
+/**
+ * A location found from a request's address (see /work/briefs/geo-shape.md, ARCHITECTURE.md):
+ * on the event as `context.geo`, on the person as the last known location. Every key is
+ * present; null when unknown or cut by HARK_GEO=country.
+ */
+export interface Geo {
+  city: string | null;
+  /** First-level subdivision name, e.g. "England", "California". */
+  region: string | null;
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string | null;
+  /** AF AN AS EU NA OC SA. */
+  continent: string | null;
 }
 
 export interface StoredJson {
@@ -109,6 +126,8 @@ export interface PersonDetail extends PersonSummary {
   counts: { events: number; pageViews: number; tracks: number; identifies: number };
   /** The ids of people that were merged into this one. */
   mergedFrom: string[];
+  /** The last known location (issue 11 geolocation), null when never located. */
+  location: Geo | null;
 }
 
 export interface ActivityItem {

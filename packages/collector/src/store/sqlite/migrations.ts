@@ -330,6 +330,11 @@ export const MIGRATIONS: readonly string[] = [
   -- Last known place, JSON { country, region, city, continent } (written at ingest by geolocation).
   ALTER TABLE people ADD COLUMN geo TEXT;
   `,
+  // 9 (audiences, issue 11): companies listed newest first. (A person's last known location,
+  // people.geo, came with migration 8.)
+  `
+  CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

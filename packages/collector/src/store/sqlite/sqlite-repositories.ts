@@ -34,6 +34,8 @@ export function createSqliteRepositories(db: Database): IngestTx {
     insertPerson: s(`INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
       VALUES (?, ?, ?, ?, NULL, '{}', 0, ?, ?)`),
     markVerified: s('UPDATE people SET verified = 1 WHERE id = ? AND verified = 0'),
+    // Conditional, so a visitor who stays where they are costs a read and no write.
+    setLocation: s('UPDATE people SET geo = @geo WHERE id = @id AND geo IS NOT @geo'),
     // Last seen is kept to the minute: moving it rewrites the person's row and its entries in
     // two indexes ordered by it (people_by_last_seen, people_by_kind), 3 of the ~6 pages an
     // event would write to the WAL. A visitor active all minute costs one such write, not one
@@ -108,6 +110,7 @@ export function createSqliteRepositories(db: Database): IngestTx {
         statement.run(params);
       },
       markVerified: (personId) => void q.markVerified.run(personId),
+      setLocation: (personId, geo) => void q.setLocation.run({ id: personId, geo: JSON.stringify(geo) }),
       absorb(projectId, fromId, intoId) {
         q.moveIdentities.run(intoId, fromId);
         q.moveMembers.run(intoId, fromId);

@@ -22,6 +22,9 @@ import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createSqliteCompanies } from './sqlite-companies.js';
+import { createSqliteContacts } from './sqlite-contacts.js';
+import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -69,6 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const messages = createSqliteMessages(db);
   const segments = createSqliteSegments(db, clock, createFactsLoader(db));
   const rows = createSqliteRepositories(db);
+  const personGeo = createSqlitePersonGeo(db);
   // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
   // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
   // re-evaluated in the same transaction (segments.afterBatch, in transact below).
@@ -92,6 +96,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const traits = createSqliteTraits(db);
   const lists = createSqliteLists(db, segments.listsChanged);
   const suppressionRules = createSqliteSuppressionRules(db);
+  const contacts = createSqliteContacts(db);
+  const companies = createSqliteCompanies(db, contacts);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -135,6 +141,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       companies: (q.personCompanies.all(row.id) as CompanyRow[]).map(toCompanySummary),
       counts,
       mergedFrom: q.mergedFrom.all(row.id) as string[],
+      location: personGeo.location(row.id),
     };
   };
 
@@ -264,6 +271,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     lists,
     segments: segments.store,
     suppressionRules,
+    companies,
 
     async ping() {
       return db.open;
