@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
 import { changeOf, mergeChange } from '../../audiences/event-change.js';
 import { decideMembership, SEGMENT_ENTERED, SEGMENT_EXITED } from '../../audiences/membership.js';
-import { dayOf, evaluateRule, factsNeeded, noFacts, touches, type FactsChange, type FactsNeeded, type Rule } from '../../rules/index.js';
+import { dayOf, evaluateRule, factsNeeded, mergeNeeded, noFacts, touches, type FactsChange, type FactsNeeded, type Rule } from '../../rules/index.js';
 import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { Segment, SegmentStore } from '../segment-store.js';
 import type { NormalizedEvent } from '../types.js';
@@ -381,15 +381,3 @@ export function createSqliteSegments(db: Database, clock: Clock, loader: FactsLo
   };
 }
 
-function mergeNeeded(into: FactsNeeded, from: FactsNeeded): void {
-  for (const e of from.events) into.events.add(e);
-  for (const e of from.eventOccurrences) into.eventOccurrences.add(e);
-  for (const l of from.lists) into.lists.add(l);
-  for (const m of from.messages) into.messages.add(m);
-  into.traits ||= from.traits;
-  into.companies ||= from.companies;
-  into.geo ||= from.geo;
-  into.seen ||= from.seen;
-  into.optedOut ||= from.optedOut;
-  into.timed ||= from.timed;
-}
