@@ -8,6 +8,7 @@ import { clientAddress } from './http/client-address.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
   geo?: GeoLocator | null;
+  /** The largest CSV import accepted, in bytes (50 MB by default). */
+  importMaxBytes?: number;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', privacyRoutes({ store }));
   admin.route('/', listRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

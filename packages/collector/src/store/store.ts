@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 
 import type { CompanyStore } from './company-store.js';
+import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 
@@ -69,6 +70,8 @@ export interface Store {
   readonly lists: ListStore;
   /** Companies and their people, the rows `group` calls write too (issue 11). */
   readonly companies: CompanyStore;
+  /** CSV import jobs onto lists (issue 11). */
+  readonly imports: ImportStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -23,6 +23,7 @@ import { migrate } from './migrations.js';
 import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
+import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteLists } from './sqlite-lists.js';
@@ -79,6 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const lists = createSqliteLists(db);
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
+  const imports = createSqliteImports(db, contacts, () => clock.now());
 
   const q = {
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
@@ -238,6 +240,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     messages: messages.store,
     lists,
     companies,
+    imports,
 
     async ping() {
       return db.open;
