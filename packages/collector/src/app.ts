@@ -15,6 +15,8 @@ import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+import { suppressionRuleRoutes } from './routes/suppression-rule-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -77,6 +79,8 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
   admin.route('/', listRoutes({ store, clock }));
+  admin.route('/', segmentRoutes({ store, clock }));
+  admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);

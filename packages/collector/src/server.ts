@@ -19,6 +19,12 @@ const app = createApp({
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
 });
+// Rolling windows ("in the last 7 days") expire without new events: people whose re-check time
+// has come are re-evaluated once a minute (ARCHITECTURE.md, Audiences). Idle, it reads one index.
+const sweep = setInterval(() => {
+  store.segments.sweepDue(Date.now()).catch((error: unknown) => console.error('[hark] segment sweep failed', error));
+}, 60_000);
+sweep.unref();
 let stopping = false;
 /**
  * While draining, every answer says `Connection: close`. `server.close()` only refuses new
@@ -55,6 +61,7 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
+  clearInterval(sweep);
   console.log(`${signal}: finishing requests in flight, then closing the store.`);
   // close() stops accepting and waits for open requests; the store closes after the last answer.
   server.close(() => {

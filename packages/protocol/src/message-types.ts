@@ -167,6 +167,10 @@ export interface AudienceConditions {
   traits?: TraitCondition[];
   /** Every rule must hold: the person tracked `event` at least `atLeast` times (within the last `withinDays`, when given). */
   events?: { event: string; atLeast: number; withinDays?: number }[];
+  /** Only members of this segment (kept membership, read per request, never recomputed). */
+  segment?: string;
+  /** Only people this rule tree holds for (docs/AUDIENCES.md), evaluated per request. */
+  rules?: Record<string, unknown>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { add, collect, type FieldErrors } from './field-errors.js';
 import { isTimeZone, localTimeToUtc } from './conditions.js';
 import { templateProblem } from './template.js';
+import { validateRule } from '../rules/index.js';
 
 /**
  * What `POST /api/v1/messages` accepts, and the checks no type can express (regexes that
@@ -68,6 +69,9 @@ const schema = z.strictObject({
             .array(z.strictObject({ event: key, atLeast: count(1_000_000), withinDays: positive(3650).optional() }))
             .max(10)
             .optional(),
+          segment: z.string().min(1).max(200).optional(),
+          // Checked by the rule engine below, with its paths and limits.
+          rules: z.record(z.string(), z.unknown()).optional(),
         })
         .default({}),
       page: z
@@ -156,6 +160,10 @@ export function validateMessage(input: unknown): ValidationResult {
   const conditions = isObject(raw.conditions) ? raw.conditions : {};
   checkPageRules(conditions.page, fields);
   checkValues(isObject(conditions.audience) ? conditions.audience.traits : undefined, 'conditions.audience.traits', fields);
+  if (isObject(conditions.audience) && conditions.audience.rules !== undefined) {
+    const checked = validateRule(conditions.audience.rules, 'conditions.audience.rules');
+    if (!checked.ok) for (const [path, problem] of Object.entries(checked.fields)) add(fields, path, problem);
+  }
   if (isObject(conditions.trigger) && conditions.trigger.type === 'event') checkValues(conditions.trigger.where, 'conditions.trigger.where', fields);
   const rawSchedule = conditions.schedule;
   const schedule = isSchedule(rawSchedule) ? checkSchedule(rawSchedule, fields) : null;

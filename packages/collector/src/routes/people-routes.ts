@@ -37,9 +37,10 @@ export function peopleRoutes(deps: { store: Store }): Hono<{ Variables: AuthVari
   });
 
   routes.get('/people/:id', async (c) => {
-    const person = await deps.store.getPerson(c.get('project').id, c.req.param('id'));
+    const projectId = c.get('project').id;
+    const person = await deps.store.getPerson(projectId, c.req.param('id'));
     if (!person) throw new ApiError(404, 'not_found', 'No person has this id.');
-    return c.json(person);
+    return c.json({ ...person, segments: await deps.store.segments.forPerson(projectId, person.id) });
   });
 
   routes.get('/people/:id/activity', async (c) => {

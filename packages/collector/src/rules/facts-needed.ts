@@ -83,6 +83,21 @@ export function factsNeeded(rule: Rule, into: FactsNeeded = noFacts()): FactsNee
   return into;
 }
 
+/** Adds everything `from` reads to `into` (the facts of several trees, loaded once). */
+export function mergeNeeded(into: FactsNeeded, from: FactsNeeded): FactsNeeded {
+  for (const e of from.events) into.events.add(e);
+  for (const e of from.eventOccurrences) into.eventOccurrences.add(e);
+  for (const l of from.lists) into.lists.add(l);
+  for (const m of from.messages) into.messages.add(m);
+  into.traits ||= from.traits;
+  into.companies ||= from.companies;
+  into.geo ||= from.geo;
+  into.seen ||= from.seen;
+  into.optedOut ||= from.optedOut;
+  into.timed ||= from.timed;
+  return into;
+}
+
 /** What changed about a person, as ingest, lists and the admin API report it. */
 export interface FactsChange {
   events?: Iterable<string>;

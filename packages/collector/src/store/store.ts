@@ -22,6 +22,7 @@ import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
+import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -68,6 +69,10 @@ export interface Store {
   readonly messages: MessageStore;
   /** Static lists and their members (audiences, DESIGN §8). */
   readonly lists: ListStore;
+  /** Segments with kept membership. */
+  readonly segments: SegmentStore;
+  /** Rule trees whose people get no message. */
+  readonly suppressionRules: SuppressionRuleStore;
   /** Companies and their people, the rows `group` calls write too (issue 11). */
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */

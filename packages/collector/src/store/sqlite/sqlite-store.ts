@@ -27,6 +27,9 @@ import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { createSqliteLists } from './sqlite-lists.js';
+import { createFactsLoader } from './sqlite-person-facts.js';
+import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
@@ -66,18 +69,30 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
+  // Audiences (issue 11): daily counts and dirty people are noted after each stored event, and the
+  // dirty people's segments re-evaluated after the batch, inside the same transaction.
   const personGeo = createSqlitePersonGeo(db);
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
   const writer = new SqliteIngest(db, (projectId, personId, event) => {
     messages.recordInteraction(projectId, personId, event);
+    // Before the segments see the event, so a geography rule reads the location it brought.
     personGeo.recordLocation(personId, event);
+    segments.afterStore(projectId, personId, event);
   });
+  const write: typeof writer.write = (projectId, events) => {
+    segments.beforeBatch();
+    const outcomes = writer.write(projectId, events);
+    segments.afterBatch();
+    return outcomes;
+  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
-  const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
+  const groupCommit = createGroupCommit(db, write, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
-  const lists = createSqliteLists(db);
+  const lists = createSqliteLists(db, segments.listsChanged);
+  const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
   const imports = createSqliteImports(db, contacts, () => clock.now());
@@ -222,6 +237,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async erasePerson(projectId, personId) {
       const person = detail(projectId, personId);
       if (!person) return null;
+      segments.forget(projectId, person.id);
       const report = privacy.erasePerson(projectId, person.id);
       writer.noteErasures();
       return report;
@@ -239,6 +255,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     messages: messages.store,
     lists,
+    segments: segments.store,
+    suppressionRules,
     companies,
     imports,
 
@@ -248,6 +266,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (db.open) groupCommit.flush();
+      await segments.close();
       await walSync?.close();
       await checkpointer?.stop();
       if (db.open) db.close();
