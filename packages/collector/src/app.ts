@@ -9,6 +9,7 @@ import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
   /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
   geo?: GeoLocator | null;
+  /** The largest CSV import accepted, in bytes (50 MB by default). */
+  importMaxBytes?: number;
 }
 
 /**
@@ -110,6 +113,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', segmentRoutes({ store, clock }));
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 
 import type { CompanyStore } from './company-store.js';
+import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -86,6 +87,8 @@ export interface Store extends IngestUnitOfWork {
   readonly team: TeamStore;
   /** Companies and their people, the rows `group` calls write too (issue 11). */
   readonly companies: CompanyStore;
+  /** CSV import jobs onto lists (issue 11). */
+  readonly imports: ImportStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

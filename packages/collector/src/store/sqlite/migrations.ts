@@ -335,6 +335,30 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
   `,
+  // 10 (audiences, CSV import, issue 11): import jobs with their progress, and the rows they refused.
+  `
+  CREATE TABLE imports (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX imports_by_status ON imports(status);
+
+  CREATE TABLE import_rejections (
+    import_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (import_id, line)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -24,6 +24,7 @@ import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem,
 import { createSqliteRepositories } from './sqlite-repositories.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
+import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
@@ -98,6 +99,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
+  const imports = createSqliteImports(db, contacts, () => clock.now());
 
   const q = {
     totals: db.prepare(`SELECT
@@ -272,6 +274,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     segments: segments.store,
     suppressionRules,
     companies,
+    imports,
 
     async ping() {
       return db.open;
