@@ -186,8 +186,8 @@ describe('CSV import onto a list', () => {
     const listId = await newList();
     const job = await hark.store.imports.create(hark.project.id, listId, hark.clock.now());
     await hark.store.close();
-    const dir = hark.dir;
-    hark = await startCollector({ dir });
+    const { dir, project } = hark;
+    hark = await startCollector({ dir, secretKey: project.secretKey });
     // The harness keeps a folder it was handed; remove it with this collector.
     const close = hark.close;
     hark.close = async () => {
