@@ -21,13 +21,25 @@ const INSERT_EVENT = `INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES (${EVE
 
 /**
  * Thrown when a unit of work must run again from the start: another collector committed the
- * same messageId between this one's `exists` and its insert. The store's `transact` rolls back
- * and retries, and the second run finds the event and answers `duplicate`.
+ * same messageId between this one's `exists` and its insert, or another transaction holds an
+ * identity lock this one needs while this one already holds others. The store's `transact`
+ * rolls back and runs the work again; `lockFirst` then names every identity lock the unit was
+ * seen to need, taken before the work starts.
  */
 export class RetryUnitOfWork extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly lockFirst: readonly string[] = [],
+  ) {
     super(reason);
   }
+}
+
+export interface IdentityLocking {
+  /** Lock keys to take, in this order, before the work runs (known from an earlier attempt). */
+  lockFirst: readonly string[];
+  /** Wait for every lock even while holding others (PostgreSQL's deadlock detector is then the guard). */
+  alwaysWait: boolean;
 }
 
 /**
@@ -39,25 +51,41 @@ export class RetryUnitOfWork extends Error {
  *   it inserts nothing, another transaction stored that event after our `exists` said no: the
  *   unit is retried (RetryUnitOfWork) and then answers `duplicate`, never `stored` twice.
  * - Identity: the first time a transaction looks up or adds an identity (project, type, value)
- *   it takes `pg_advisory_xact_lock` on its hash, held to COMMIT. Two collectors resolving the
- *   same anonymous id or user id at once therefore run one after the other, and the second
- *   reads what the first committed (READ COMMITTED: each statement after the lock sees it), so
- *   both end on one person. Locks taken in different orders can deadlock; PostgreSQL aborts one
- *   (40P01) and `transact` retries it.
+ *   it takes a transaction-scoped advisory lock on its hash, held to COMMIT. Two collectors
+ *   resolving the same anonymous id or user id at once therefore run one after the other, and
+ *   the second reads what the first committed (READ COMMITTED: each statement after the lock
+ *   sees it), so both end on one person.
+ *   Two units taking the same locks in different orders (one identifies user then anonymous
+ *   id, the other saw the anonymous id first) would deadlock, and PostgreSQL only breaks that
+ *   after deadlock_timeout (1 s). So a unit waits only for its first lock, when it holds none;
+ *   any further one it only tries (`pg_try_advisory_xact_lock`). If that fails, the unit is
+ *   retried, taking every lock it was seen to need first, in one sorted order: a unit waits
+ *   only while holding nothing or while taking locks in that order, so no cycle can form.
  * - A person is read `FOR UPDATE`, so two units changing the same person's traits (reached by
  *   different identities) apply one after the other instead of losing one.
  */
-export function createPostgresRepositories(client: pg.PoolClient): IngestTx {
+export function createPostgresRepositories(client: pg.PoolClient, locking: IdentityLocking = { lockFirst: [], alwaysWait: false }): IngestTx & { lockFirst(): Promise<void> } {
   const locked = new Set<string>();
   const lockIdentity = async (projectId: string, type: string, value: string): Promise<void> => {
     const key = identityLockKey(projectId, type, value);
     if (locked.has(key)) return;
-    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+    if (locked.size === 0 || locking.alwaysWait) {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+    } else {
+      const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS got', [key]);
+      if (!rows[0]!.got) throw new RetryUnitOfWork(`Identity lock ${key} is held by another transaction.`, [...locked, key]);
+    }
     locked.add(key);
   };
   const personUpdates = new Map<string, string>();
 
   return {
+    async lockFirst() {
+      for (const key of [...new Set(locking.lockFirst)].sort()) {
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+        locked.add(key);
+      }
+    },
     events: {
       async exists(projectId, messageId) {
         return (await one(client, 'SELECT 1 AS found FROM events WHERE project_id = $1 AND message_id = $2', [projectId, messageId])) !== undefined;

@@ -10,7 +10,7 @@ import { createPostgresPrivacy } from './postgres-privacy.js';
 import { createPostgresProjects } from './postgres-projects.js';
 import { createPostgresRepositories, RetryUnitOfWork } from './postgres-repositories.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
-import { ident, inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
+import { inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
 import { createPostgresTeam } from './postgres-team.js';
 import { createPostgresTraits } from './postgres-traits.js';
 
@@ -26,12 +26,12 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * A unit of work that lost a race runs again from the start, up to this many times: a deadlock
- * between identity locks (40P01), a serialization failure (40001), or an event another
- * collector stored meanwhile (RetryUnitOfWork). The domain's work reads everything it decides
+ * A unit of work that lost a race runs again from the start, up to this many times: an identity
+ * lock held elsewhere, an event another collector stored meanwhile (both RetryUnitOfWork), a
+ * deadlock (40P01) or a serialization failure (40001). The domain's work reads everything it decides
  * on through the transaction, so a second run decides again on what is committed now.
  */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 const retryable = (error: unknown): boolean => {
   if (error instanceof RetryUnitOfWork) return true;
   const code = (error as { code?: string } | null)?.code;
@@ -47,12 +47,13 @@ const retryable = (error: unknown): boolean => {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const clock = options.clock ?? systemClock;
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: NUMBER_TYPES });
-  const setup = `${options.schema ? `SET search_path TO ${ident(options.schema)}; ` : ''}SET synchronous_commit TO on`;
-  // Queued before any other query on the new connection, so nothing runs in the wrong schema.
-  pool.on('connect', (client) => {
-    client.query(setup).catch(() => undefined);
-  });
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+    throw new Error(`The PostgreSQL schema must be a plain lower-case identifier (a–z, digits, _), not "${options.schema}".`);
+  }
+  // Per connection, as startup parameters rather than a SET in the pool's connect event: they
+  // hold from the connection's first query on, and cost no extra round trip.
+  const settings = [...(options.schema ? [`-c search_path=${options.schema}`] : []), '-c synchronous_commit=on'].join(' ');
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: NUMBER_TYPES, options: settings });
   // An idle connection the server closed (restart, failover) must not crash the process; the
   // pool drops it and the next query opens a new one.
   pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
@@ -108,11 +109,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // No group commit here: each unit is its own transaction on its own pooled connection, and
     // PostgreSQL groups concurrent commits' WAL flushes itself. `weight` is not needed.
     async transact(_weight, work) {
+      let lockFirst: readonly string[] = [];
       for (let attempt = 1; ; attempt++) {
         try {
-          return await inTransaction(pool, (client) => work(createPostgresRepositories(client)));
+          return await inTransaction(pool, async (client) => {
+            // The last attempts wait for every lock, leaving deadlocks to PostgreSQL's detector,
+            // so a unit that keeps meeting new contention still ends.
+            const tx = createPostgresRepositories(client, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 });
+            await tx.lockFirst();
+            return work(tx);
+          });
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !retryable(error)) throw error;
+          if (error instanceof RetryUnitOfWork) lockFirst = [...new Set([...lockFirst, ...error.lockFirst])];
         }
       }
     },
