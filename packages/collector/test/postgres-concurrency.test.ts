@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../src/ingest/normalize-event.js';
 import { storeEvents } from '../src/ingest/store-events.js';
@@ -32,10 +33,13 @@ if (!url) {
     let a: Store;
     let b: Store;
     let projectId: string;
+    // Frozen unless a test moves it, so a cache entry can only end by a notification, not its TTL.
+    let now = T0;
+    const clock = { now: () => now };
 
     beforeAll(async () => {
       // Both open (and migrate) at once, as two collectors starting together would.
-      [a, b] = await Promise.all([openPostgresStore({ url, schema }), openPostgresStore({ url, schema })]);
+      [a, b] = await Promise.all([openPostgresStore({ url, schema, clock }), openPostgresStore({ url, schema, clock })]);
       const [fromA, fromB] = await Promise.all([a.ensureDefaultProject({}), b.ensureDefaultProject({})]);
       expect(fromB.project.id).toBe(fromA.project.id);
       projectId = fromA.project.id;
@@ -83,22 +87,54 @@ if (!url) {
       expect((await b.projectTotals(projectId)).events).toBe(before + rounds * 2);
     });
 
-    it('sees a message written through the other collector within the cache lifetime', async () => {
-      const message = await a.messages.create(
-        projectId,
-        {
-          name: 'Hello',
-          kind: 'notification',
-          status: 'live',
-          priority: 0,
-          content: { title: 'Hi' },
-          appearance: { position: 'bottom-right', size: 'medium' },
-          conditions: { audience: {}, page: { rules: [] }, trigger: { type: 'pageLoad' }, frequency: { type: 'once' } },
-        } as never,
-        T0,
-      );
-      // b has never read this project's live messages: it reads them now and sees the new one.
+    /** Asks until `read` gives what `done` wants; notifications arrive over the network, so this waits for real (at most 5 s). */
+    const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+      const until = Date.now() + 5_000;
+      for (;;) {
+        const value = await read();
+        if (done(value) || Date.now() > until) return value;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const record = (name: string) =>
+      ({
+        name,
+        kind: 'notification',
+        status: 'live',
+        priority: 0,
+        content: { title: 'Hi' },
+        appearance: { position: 'bottom-right', size: 'medium' },
+        conditions: { audience: {}, page: { rules: [] }, trigger: { type: 'pageLoad' }, frequency: { type: 'once' } },
+      }) as never;
+
+    it('drops the other collector\'s cached live messages when one publishes (NOTIFY), with time frozen', async () => {
+      expect(await b.messages.live(projectId)).toEqual([]);
+      const message = await a.messages.create(projectId, record('Hello'), T0);
+      const seen = await eventually(() => b.messages.live(projectId), (live) => live.length === 1);
+      expect(seen.map((m) => m.id)).toEqual([message.id]);
+      await a.messages.remove(projectId, message.id);
+      expect(await eventually(() => b.messages.live(projectId), (live) => live.length === 0)).toEqual([]);
+    });
+
+    it('drops the other collector\'s cached project when its settings change (NOTIFY)', async () => {
+      const { writeKey } = (await a.findProjectById(projectId))!;
+      expect((await b.findProjectByWriteKey(writeKey))!.settings.allowedOrigins).toEqual([]);
+      await a.updateProjectSettings(projectId, { allowedOrigins: ['https://shop.example'] });
+      const seen = await eventually(() => b.findProjectByWriteKey(writeKey), (project) => project!.settings.allowedOrigins.length === 1);
+      expect(seen!.settings.allowedOrigins).toEqual(['https://shop.example']);
+    });
+
+    it('still ends a cached entry after its TTL when no notification came', async () => {
+      const message = await a.messages.create(projectId, record('Quiet'), T0);
+      expect((await eventually(() => b.messages.live(projectId), (live) => live.length === 1)).map((m) => m.id)).toEqual([message.id]);
+      // A change no collector announces (written straight to the table): only the TTL can reveal it.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`UPDATE "${schema}".messages SET status = 'paused' WHERE id = $1`, [message.id]);
+      await client.end();
       expect((await b.messages.live(projectId)).map((m) => m.id)).toEqual([message.id]);
+      now += 2_001;
+      expect(await b.messages.live(projectId)).toEqual([]);
     });
   });
 }

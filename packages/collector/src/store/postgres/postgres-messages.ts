@@ -9,6 +9,7 @@ import { cursorKey, toPage } from '../cursor.js';
 import type { FactsPerson, MessageCounts, MessageStore } from '../message-store.js';
 import { iso } from '../sqlite/rows.js';
 import type { Page, PersonKind } from '../types.js';
+import type { ChangeFeed } from './postgres-changes.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { changes, inTransaction, one, query, rows } from './postgres-sql.js';
 
@@ -42,14 +43,20 @@ const toMessage = (row: MessageRow): Message => ({
 
 /**
  * How long a collector serves a project's live messages from memory before reading them again.
- * Writes through this collector drop the entry at once; a write through another collector is
- * seen here within this time (ARCHITECTURE.md, "Caches and several collectors").
+ * Writes through any collector drop the entry at once (this one directly, the others through
+ * the change feed's NOTIFY); the TTL bounds staleness when a notification is lost
+ * (ARCHITECTURE.md, "Caches and several collectors").
  */
 export const LIVE_CACHE_TTL_MS = 2_000;
 
 /** Messages, deliveries as eligibility and results read them, and the suppression list (as sqlite-messages.ts). */
-export function createPostgresMessages(pool: pg.Pool, clock: Clock): MessageStore {
+export function createPostgresMessages(pool: pg.Pool, clock: Clock, feed: ChangeFeed): MessageStore {
   const liveCache = new Map<string, { live: readonly Message[]; until: number }>();
+  feed.subscribe('messages', (projectId) => (projectId === null ? liveCache.clear() : liveCache.delete(projectId)));
+  const changed = async (projectId: string): Promise<void> => {
+    liveCache.delete(projectId);
+    await feed.publish('messages', projectId);
+  };
 
   const rowParams = (projectId: string, id: string, message: MessageRecord, now: number) => ({
     id,
@@ -75,7 +82,7 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock): MessageStor
       const id = randomUUID();
       await query(pool, `INSERT INTO messages (id, project_id, name, kind, status, content, appearance, conditions, priority, starts_at, ends_at, created_at, updated_at)
         VALUES (@id, @project, @name, @kind, @status, @content, @appearance, @conditions, @priority, @startsAt, @endsAt, @now, @now)`, rowParams(projectId, id, message, now));
-      liveCache.delete(projectId);
+      await changed(projectId);
       return (await get(projectId, id))!;
     },
 
@@ -90,11 +97,11 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock): MessageStor
     },
 
     async replace(projectId, messageId, message, now) {
-      const changed = await changes(pool, `UPDATE messages SET name = @name, kind = @kind, status = @status, content = @content, appearance = @appearance,
+      const updated = await changes(pool, `UPDATE messages SET name = @name, kind = @kind, status = @status, content = @content, appearance = @appearance,
         conditions = @conditions, priority = @priority, starts_at = @startsAt, ends_at = @endsAt, updated_at = @now
         WHERE project_id = @project AND id = @id`, rowParams(projectId, messageId, message, now));
-      liveCache.delete(projectId);
-      return changed ? get(projectId, messageId) : null;
+      await changed(projectId);
+      return updated ? get(projectId, messageId) : null;
     },
 
     async remove(projectId, messageId) {
@@ -102,7 +109,7 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock): MessageStor
         await query(client, 'DELETE FROM deliveries WHERE project_id = $1 AND message_id = $2', [projectId, messageId]);
         return (await changes(client, 'DELETE FROM messages WHERE project_id = $1 AND id = $2', [projectId, messageId])) > 0;
       });
-      liveCache.delete(projectId);
+      await changed(projectId);
       return removed;
     },
 

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Clock } from '../../clock.js';
 import { newSecretKey, newVerificationSecret, newWriteKey } from '../sqlite/sqlite-projects.js';
 import type { KeyKind, Project, ProjectSettings } from '../types.js';
+import type { ChangeFeed } from './postgres-changes.js';
 import { inTransaction, isUniqueViolation, one, query, rows, type Queryable } from './postgres-sql.js';
 
 interface ProjectRow {
@@ -20,14 +21,14 @@ const DEFAULT_SETTINGS = (): ProjectSettings => ({ identityVerification: 'off', 
 const COLUMNS = 'id, name, write_key, secret_key_hash, settings, created_at';
 
 /**
- * How long a collector trusts a project it read by write key. Writes through this collector drop
- * the cache at once; another collector's write (a rotated key, new settings) is seen here within
- * this time (ARCHITECTURE.md, "Caches and several collectors").
+ * How long a collector trusts a project it read by write key. Writes through any collector drop
+ * the cache at once (the others' through the change feed's NOTIFY); the TTL bounds staleness
+ * when a notification is lost (ARCHITECTURE.md, "Caches and several collectors").
  */
 export const PROJECT_CACHE_TTL_MS = 2_000;
 
 /** Projects, their settings and key rotation, for the PostgreSQL store (as sqlite-projects.ts; only the secret key's hash is stored). */
-export function createPostgresProjects(pool: pg.Pool, clock: Clock) {
+export function createPostgresProjects(pool: pg.Pool, clock: Clock, feed: ChangeFeed) {
   const toProject = async (db: Queryable, row: ProjectRow | undefined): Promise<Project | null> => {
     if (!row) return null;
     const grace = await rows<{ secret: string }>(db, "SELECT secret FROM retired_keys WHERE project_id = $1 AND kind = 'verification' AND expires_at > $2", [row.id, clock.now()]);
@@ -60,6 +61,13 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock) {
 
   /** Projects by current write key, read on every public request; see PROJECT_CACHE_TTL_MS. */
   const byWriteKey = new Map<string, { project: Project; until: number }>();
+  // Keyed by write key, not project: a change to any project drops them all (changes are rare).
+  feed.subscribe('projects', () => byWriteKey.clear());
+  /** After a write to a project commits: this collector's cache, then everyone's. */
+  const changed = async (projectId: string): Promise<void> => {
+    byWriteKey.clear();
+    await feed.publish('projects', projectId);
+  };
 
   const ensureDefaultProject = async (keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }> => {
     const existing = await toProject(pool, await one<ProjectRow>(pool, `SELECT ${COLUMNS} FROM projects WHERE is_default = 1`));
@@ -69,8 +77,8 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock) {
       const storedHash = await secretHashOf(pool, existing.id);
       const secretKeyHash = keys.secretKey === undefined ? storedHash : sha256Hex(keys.secretKey);
       if (writeKey !== existing.writeKey || secretKeyHash !== storedHash) {
-        byWriteKey.clear();
         await setKeys(pool, existing.id, writeKey, secretKeyHash);
+        await changed(existing.id);
       }
       return { project: { ...existing, writeKey, ...(keys.secretKey === undefined ? {} : { secretKey: keys.secretKey }) }, created: false };
     }
@@ -125,7 +133,7 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock) {
         const project = await byId(client, projectId);
         await query(client, 'UPDATE projects SET settings = $1 WHERE id = $2', [JSON.stringify({ ...project.settings, ...patch }), projectId]);
         return byId(client, projectId);
-      }).finally(() => byWriteKey.clear());
+      }).finally(() => changed(projectId));
     },
 
     async rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project> {
@@ -151,7 +159,7 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock) {
           await query(client, 'UPDATE projects SET settings = $1 WHERE id = $2', [JSON.stringify({ ...project.settings, verificationSecret: newVerificationSecret() }), projectId]);
         }
         return byId(client, projectId);
-      }).finally(() => byWriteKey.clear());
+      }).finally(() => changed(projectId));
     },
   };
 }

@@ -4,6 +4,7 @@ import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
 import type { Store } from '../store.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
+import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
@@ -53,19 +54,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // Per connection, as startup parameters rather than a SET in the pool's connect event: they
   // hold from the connection's first query on, and cost no extra round trip.
   const settings = [...(options.schema ? [`-c search_path=${options.schema}`] : []), '-c synchronous_commit=on'].join(' ');
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: NUMBER_TYPES, options: settings });
+  const connection: pg.ClientConfig = { connectionString: options.url, types: NUMBER_TYPES, options: settings };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
   // An idle connection the server closed (restart, failover) must not crash the process; the
   // pool drops it and the next query opens a new one.
   pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+  let feed: ChangeFeed;
   try {
     await migratePostgres(pool, options.schema ?? null, clock.now());
+    feed = await openChangeFeed(connection, pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
 
-  const messages = createPostgresMessages(pool, clock);
-  const projects = createPostgresProjects(pool, clock);
+  const messages = createPostgresMessages(pool, clock, feed);
+  const projects = createPostgresProjects(pool, clock, feed);
   const privacy = createPostgresPrivacy(pool, clock);
   const team = createPostgresTeam(pool);
   const traits = createPostgresTraits(pool);
@@ -224,6 +228,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
+      await feed.close();
       // Waits for checked-out clients (units in flight) to be released, then closes them all.
       await pool.end();
     },
