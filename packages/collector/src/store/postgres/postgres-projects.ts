@@ -69,7 +69,7 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock, feed: Change
     await feed.publish('projects', projectId);
   };
 
-  const ensureDefaultProject = async (keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }> => {
+  const ensureDefaultProject = async (keys: { writeKey?: string; secretKey?: string }, retried = false): Promise<{ project: Project; created: boolean }> => {
     const existing = await toProject(pool, await one<ProjectRow>(pool, `SELECT ${COLUMNS} FROM projects WHERE is_default = 1`));
     if (existing) {
       // Keys given in the environment win over stored ones, so an operator can pin them.
@@ -90,14 +90,14 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock, feed: Change
         [id, 'Default project', keys.writeKey ?? newWriteKey(), sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now()]);
     } catch (error) {
       // Another collector starting at the same moment made it first (projects_one_default): use theirs.
-      if (isUniqueViolation(error)) return ensureDefaultProject(keys);
+      if (isUniqueViolation(error) && !retried) return ensureDefaultProject(keys, true);
       throw error;
     }
     return { project: { ...(await byId(pool, id)), secretKey }, created: true };
   };
 
   return {
-    ensureDefaultProject,
+    ensureDefaultProject: (keys: { writeKey?: string; secretKey?: string }) => ensureDefaultProject(keys),
 
     async findById(id: string): Promise<Project | null> {
       return toProject(pool, await one<ProjectRow>(pool, `SELECT ${COLUMNS} FROM projects WHERE id = $1`, [id]));
