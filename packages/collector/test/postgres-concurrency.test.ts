@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { normalizeEvent } from '../src/ingest/normalize-event.js';
 import { storeEvents } from '../src/ingest/store-events.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -28,6 +28,7 @@ if (!url) {
     it('dedupes and identifies correctly across two stores at once', () => undefined);
   });
 } else {
+  vi.setConfig({ hookTimeout: 20_000 });
   describe('PostgreSQL concurrency (two collectors on one database)', () => {
     const schema = freshSchema();
     let a: Store;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/postgres-migrations.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { dropSchema, freshSchema, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
@@ -13,6 +13,7 @@ if (!url) {
     it('migrates once, reopens, refuses a newer schema', () => undefined);
   });
 } else {
+  vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
   describe('PostgreSQL migrations', () => {
     const schemas: string[] = [];
     const schema = (): string => {

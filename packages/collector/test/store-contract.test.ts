@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { defineStoreContract } from '../src/store/contract/store-contract.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { openTestPostgresStore, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
@@ -25,6 +25,8 @@ defineStoreContract('SQLite', async (clock) => {
 
 const url = TEST_DATABASE_URL;
 if (url) {
+  // Each PostgreSQL test migrates a fresh schema first (~0.5 s alone, more on a loaded machine).
+  vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 });
   defineStoreContract('PostgreSQL', (clock) => openTestPostgresStore(url, clock));
 } else {
   warnPostgresSkipped('PostgreSQL store contract');
