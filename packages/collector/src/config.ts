@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   dbPath: string;
+  /** HARK_DATABASE_URL: a postgres:// URL puts the store on PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string;
   synchronous: 'full' | 'normal';
   writeKey?: string;
   secretKey?: string;
@@ -47,6 +49,8 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
   const synchronous = (env.HARK_SYNCHRONOUS ?? 'full').toLowerCase();
   if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('HARK_SYNCHRONOUS must be "full" or "normal".');
+  const databaseUrl = env.HARK_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('HARK_DATABASE_URL must be a postgres:// URL (or unset, for the SQLite file).');
   if (Boolean(env.HARK_ADMIN_EMAIL) !== Boolean(env.HARK_ADMIN_PASSWORD)) throw new Error('Set both HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD, or neither.');
   const geo = (env.HARK_GEO ?? 'city').toLowerCase();
   if (geo !== 'city' && geo !== 'country' && geo !== 'off') throw new Error('HARK_GEO must be "city", "country" or "off".');
@@ -55,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     host: env.HOST ?? '127.0.0.1',
     dbPath: resolve(env.HARK_DB ?? resolve(root, 'data', 'hark.db')),
     synchronous,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(env.HARK_WRITE_KEY ? { writeKey: env.HARK_WRITE_KEY } : {}),
     ...(env.HARK_SECRET_KEY ? { secretKey: env.HARK_SECRET_KEY } : {}),
     ...(env.HARK_ADMIN_EMAIL && env.HARK_ADMIN_PASSWORD ? { admin: { email: env.HARK_ADMIN_EMAIL, password: env.HARK_ADMIN_PASSWORD } } : {}),

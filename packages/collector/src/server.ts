@@ -5,13 +5,16 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
 
 /** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const config = readConfig(process.env, root);
-const store = openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+// SQLite is the embedded default; HARK_DATABASE_URL puts the store on PostgreSQL (docs/SCALING.md).
+const store = config.databaseUrl ? await openPostgresStore({ url: config.databaseUrl }) : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}` : `SQLite: ${config.dbPath}`;
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
 // The first admin: from the environment, or through a one-time link printed below. A new link
 // is made at every start while the team is empty; only its hash is stored, so the old one stops working.
@@ -55,7 +58,7 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
   console.log(
     [
-      `Hark collector listening on ${base} (SQLite: ${config.dbPath})`,
+      `Hark collector listening on ${base} (${storeName})`,
       created ? 'Created the default project.' : 'Opened the default project.',
       `  write key  ${project.writeKey}   (public: goes in the script tag)`,
       // The store keeps only a hash of the secret key: it is shown when made or pinned, never read back.
@@ -70,6 +73,17 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
     ].join('\n'),
   );
 });
+
+/** The URL as logged: never the password. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
 
 function shutdown(signal: string): void {
   if (stopping) return;
