@@ -28,7 +28,7 @@ describe('the rule-tree builder', () => {
     expect(toRule(tree)).toEqual({ and: [{ type: 'kind', value: ['user'] }] });
     const or = groupNode('or');
     tree = addChild(tree, tree.id, or);
-    tree = addChild(tree, or.id, leafNode({ ...(newLeaf('trait') as Extract<ReturnType<typeof newLeaf>, { type: 'trait' }>), trait: 'plan', value: 'pro' }));
+    tree = addChild(tree, or.id, leafNode({ type: 'trait', trait: 'plan', op: 'equals', value: 'pro', valueType: 'text' }));
     tree = addChild(tree, or.id, leafNode(newLeaf('opted_out')));
     tree = toggleNot(tree, child(tree, 1, 1).id);
     expect(toRule(tree)).toEqual({
