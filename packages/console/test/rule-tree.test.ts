@@ -129,3 +129,17 @@ describe('the rule-tree builder', () => {
     expect(audience.get(child(tree, 0).id)).toEqual({ 'conditions.audience.rules.and.0.type': 'must be …' });
   });
 });
+
+describe('a message audience from the builder', () => {
+  it('sends a segment or a tree alone, or the conditions as they are, and reads each back', async () => {
+    const { audienceDraftFrom, audienceToSend, newAudienceDraft } = await import('../src/audiences/message-audience.js');
+    const conditions = { kinds: ['user'] };
+    expect(audienceToSend(newAudienceDraft(), conditions)).toBe(conditions);
+    expect(audienceToSend({ ...newAudienceDraft(), audienceMode: 'segment', segment: 's1' }, conditions)).toEqual({ segment: 's1' });
+    const tree = fromRule({ or: [{ type: 'list', list: 'l1' }, { type: 'opted_out' }] });
+    expect(audienceToSend({ ...newAudienceDraft(), audienceMode: 'rules', audienceTree: tree }, conditions)).toEqual({ rules: { or: [{ type: 'list', list: 'l1' }, { type: 'opted_out' }] } });
+    expect(audienceDraftFrom({ segment: 's1' })).toMatchObject({ audienceMode: 'segment', segment: 's1' });
+    expect(toRule(audienceDraftFrom({ rules: { type: 'opted_out' } }).audienceTree)).toEqual({ and: [{ type: 'opted_out' }] });
+    expect(audienceDraftFrom({ kinds: ['lead'] }).audienceMode).toBe('conditions');
+  });
+});
