@@ -209,7 +209,8 @@ function LeafView(props: { node: Extract<RuleNode, { kind: 'leaf' }>; ctx: Ctx; 
     shown.push(`${path}.${key}`);
     return `${path}.${key}`;
   };
-  const form = <LeafForm leaf={leaf} set={set} field={field} errors={errors ?? {}} choices={ctx.choices} />;
+  // Called, not rendered as a component, so that `shown` knows every field before Leftover runs.
+  const form = LeafForm({ leaf, set, field, errors: errors ?? {}, choices: ctx.choices });
   return (
     <fieldset class={'rule-leaf' + (errors ? ' has-error' : '')}>
       <legend>
@@ -244,6 +245,7 @@ interface FormProps {
 
 const KINDS = ['visitor', 'lead', 'user'] as const;
 
+/** No hooks: LeafView calls it as a function. */
 function LeafForm(props: FormProps) {
   const { leaf, set, field, errors, choices } = props;
   switch (leaf.type) {
@@ -293,7 +295,7 @@ function LeafForm(props: FormProps) {
     }
     case 'event':
     case 'no_event':
-      return <EventForm {...props} leaf={leaf} />;
+      return EventForm({ ...props, leaf });
     case 'first_seen':
     case 'last_seen':
       return (
