@@ -108,9 +108,9 @@ export interface RejectedRow {
 }
 
 /**
- * `GET /imports/:id`. The import routes were not on branch issue-11-import when this was written
- * (only the pure CSV part was); this follows issue 11's words — rows read, created, updated,
- * rejected, and the rejected rows — and the console reads every field defensively.
+ * `GET /imports/:id` (docs/API.md, CSV imports); `POST /lists/:id/import` answers `202 { id,
+ * status: 'queued' }`, which the console reads with the counts at 0. `rejectedRows` holds the
+ * first 1,000.
  */
 export interface ImportJob {
   id: string;
@@ -121,11 +121,13 @@ export interface ImportJob {
   updated: number;
   rejected: number;
   rejectedRows: RejectedRow[];
-  /** Bytes of the file read so far and its size, when the collector says. */
+  /** Bytes read so far and the file's size: not in the API today; a bar with a value when it says. */
   bytesRead?: number;
   bytesTotal?: number;
   /** Why a failed import stopped (a malformed file); the rows before it were kept. */
   error?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
 }
 
 export interface CompanyItem {
