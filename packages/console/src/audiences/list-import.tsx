@@ -117,7 +117,7 @@ export function ListImport(props: { listId: string; onImported(): void }) {
             }}
           />
         )}
-        {headers.length ? <ColumnTable headers={headers} sample={sample.slice(1)} mapping={mapping} onChange={setMapping} /> : null}
+        {headers.length ? <ColumnTable headers={headers} sample={sample.slice(1)} mapping={mapping} onChange={setMapping} errors={start.fields} /> : null}
         {problem ? (
           <p class="field-error" role="alert">
             {problem}
@@ -136,7 +136,7 @@ export function ListImport(props: { listId: string; onImported(): void }) {
 }
 
 /** Each column: its name, a sample value, and what it holds (a field, a trait, or left out). */
-function ColumnTable(props: { headers: string[]; sample: string[][]; mapping: ColumnMapping; onChange(mapping: ColumnMapping): void }) {
+function ColumnTable(props: { headers: string[]; sample: string[][]; mapping: ColumnMapping; onChange(mapping: ColumnMapping): void; errors: Record<string, string> }) {
   const set = (header: string, target: ColumnTarget) => props.onChange({ ...props.mapping, [header]: target });
   return (
     <div class="table-wrap">
@@ -153,7 +153,9 @@ function ColumnTable(props: { headers: string[]; sample: string[][]; mapping: Co
           {props.headers.map((header, i) => {
             const target = props.mapping[header] ?? 'ignore';
             const isTrait = target.startsWith('trait:');
-            const id = fieldId(`mapping.${i}`);
+            // Keyed by header, as the collector's `mapping.<header>` field errors are.
+            const id = fieldId(`mapping.${header}`);
+            const error = props.errors[`mapping.${header}`];
             return (
               <tr key={i}>
                 <th scope="row">{header || `(column ${i + 1} has no name)`}</th>
@@ -162,7 +164,7 @@ function ColumnTable(props: { headers: string[]; sample: string[][]; mapping: Co
                   <label class="sr-only" for={id}>
                     What column {header || i + 1} holds
                   </label>
-                  <select id={id} value={isTrait ? 'trait' : target} onChange={(event) => {
+                  <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? id + '-error' : undefined} value={isTrait ? 'trait' : target} onChange={(event) => {
                     const value = (event.currentTarget as HTMLSelectElement).value;
                     set(header, value === 'trait' ? (`trait:${header.trim()}` as ColumnTarget) : (value as ColumnTarget));
                   }}>
@@ -182,6 +184,11 @@ function ColumnTable(props: { headers: string[]; sample: string[][]; mapping: Co
                     </>
                   ) : null}
                   <span class="sr-only">{labelOf(target)}</span>
+                  {error ? (
+                    <p class="field-error" id={id + '-error'}>
+                      {error}
+                    </p>
+                  ) : null}
                 </td>
               </tr>
             );
