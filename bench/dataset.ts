@@ -4,7 +4,9 @@ import { MESSAGE_EVENTS } from '@hark/protocol';
 import { createApp } from '../packages/collector/src/app.js';
 import { MIGRATIONS } from '../packages/collector/src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../packages/collector/src/store/sqlite/sqlite-store.js';
+import { storeEvents } from '../packages/collector/src/ingest/store-events.js';
 import type { Device, NormalizedEvent } from '../packages/collector/src/store/types.js';
+import { withStoredJson } from './stored-json.js';
 import { messageDefinitions } from './messages.js';
 import { BENCH_KEYS, ROOT } from './processes.js';
 import { createRandom, type Random } from './prng.js';
@@ -108,7 +110,7 @@ async function generate(path: string, seed: number, size: DatasetSize, people: P
     let sequence = 0;
     const event = (person: PersonPlan, type: NormalizedEvent['type'], at: number, fields: Partial<NormalizedEvent> = {}): NormalizedEvent => {
       const path = random.pick(PATHS);
-      return {
+      return withStoredJson({
         messageId: `gen-${seed}-${sequence++}`,
         type,
         name: null,
@@ -126,7 +128,7 @@ async function generate(path: string, seed: number, size: DatasetSize, people: P
         sentAt: at,
         receivedAt: at,
         ...fields,
-      };
+      });
     };
 
     let batch: NormalizedEvent[] = [];
@@ -137,7 +139,7 @@ async function generate(path: string, seed: number, size: DatasetSize, people: P
     };
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await store.ingest(project.id, batch);
+      await storeEvents(store, project.id, batch);
       written += batch.length;
       batch = [];
       if (written % 200_000 < CHUNK) log(`  ${written.toLocaleString('en')} events written`);
@@ -178,5 +180,5 @@ async function generate(path: string, seed: number, size: DatasetSize, people: P
 function interaction(random: Random, base: NormalizedEvent, messageIds: string[]): NormalizedEvent {
   const roll = random.next();
   const name = roll < 0.65 ? MESSAGE_EVENTS.shown : roll < 0.85 ? MESSAGE_EVENTS.dismissed : MESSAGE_EVENTS.answered;
-  return { ...base, name, properties: { messageId: random.pick(messageIds), ...(name === MESSAGE_EVENTS.answered ? { value: 4 } : {}) } };
+  return withStoredJson({ ...base, name, properties: { messageId: random.pick(messageIds), ...(name === MESSAGE_EVENTS.answered ? { value: 4 } : {}) } });
 }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { openSqliteStore } from '../packages/collector/src/store/sqlite/sqlite-store.js';
+import { storeEvents } from '../packages/collector/src/ingest/store-events.js';
 import type { NormalizedEvent } from '../packages/collector/src/store/types.js';
+import { withStoredJson } from './stored-json.js';
 import { createClient, httpRequest } from './load.js';
 import { BENCH_KEYS, startCollector, tempDir } from './processes.js';
 import { createRandom } from './prng.js';
@@ -52,7 +54,7 @@ export async function measureIdentify(options: IdentifyOptions, log: (line: stri
   try {
     const { project } = await store.ensureDefaultProject(BENCH_KEYS);
     const now = Date.now();
-    const event = (anonymous: string, fields: Partial<NormalizedEvent>): NormalizedEvent => ({
+    const event = (anonymous: string, fields: Partial<NormalizedEvent>): NormalizedEvent => withStoredJson({
       messageId: `seed-${sequence++}`,
       type: 'track',
       name: random.pick(TRACK_EVENTS),
@@ -77,12 +79,12 @@ export async function measureIdentify(options: IdentifyOptions, log: (line: stri
           const anonymous = anonymousId(history, kind, k);
           for (let written = 0; written < history; written += 5_000) {
             const count = Math.min(5_000, history - written);
-            await store.ingest(project.id, Array.from({ length: count }, () => event(anonymous, {})));
+            await storeEvents(store, project.id, Array.from({ length: count }, () => event(anonymous, {})));
           }
         }
         // The second-device case: the user already logged in somewhere else.
         const otherDevice = `idf-device-${history}-${k}`;
-        await store.ingest(project.id, [event(otherDevice, { type: 'identify', name: null, userId: userId(history, 'second', k) })]);
+        await storeEvents(store, project.id, [event(otherDevice, { type: 'identify', name: null, userId: userId(history, 'second', k) })]);
       }
     }
   } finally {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
@@ -96,7 +96,9 @@ export async function startCollector(): Promise<RunningCollector> {
   const listen = async () => {
     store = openSqliteStore({ path: dbPath });
     const { project } = await store.ensureDefaultProject({});
-    keys = { writeKey: project.writeKey, secretKey: project.secretKey };
+    // The collector shows its secret key once, at creation (only its hash is stored), so the key
+    // read at the first start is the one to keep across restarts.
+    keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
     projectId = project.id;
     const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined });
     server = serve({
@@ -173,16 +175,28 @@ export interface Site {
   url: string;
   /** Serve `html` at `path` (a page whose origin is the site's). */
   page(path: string, html: string): string;
+  /** Serve the files of folder `dir` under `prefix` (e.g. a vendor's script build), read when asked for. */
+  folder(prefix: string, dir: string): void;
   close(): Promise<void>;
 }
 
+const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
 export async function startSite(): Promise<Site> {
   const pages = new Map<string, string>();
+  const folders = new Map<string, string>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://site').pathname;
     if (path == '/hark.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(sdkDir, 'hark.js')));
       return;
+    }
+    for (const [prefix, dir] of folders) {
+      const file = join(dir, path.slice(prefix.length));
+      if (path.startsWith(prefix) && file.startsWith(dir + sep) && existsSync(file)) {
+        response.writeHead(200, { 'content-type': ASSET_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+        return;
+      }
     }
     const html = pages.get(path);
     if (html === undefined) response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -195,6 +209,9 @@ export async function startSite(): Promise<Site> {
     page(path, html) {
       pages.set(path, html);
       return `${url}${path}`;
+    },
+    folder(prefix, dir) {
+      folders.set(prefix, resolve(dir));
     },
     close: () => {
       server.closeAllConnections();

@@ -133,7 +133,7 @@ function expectedResults(kind: MessageKind, position: MessagePosition) {
     case 'notification':
       return { ...base, dismissed: 1 };
     case 'input':
-      return { ...base, answered: 1, answers: { items: [expect.objectContaining({ text: `Answer from ${position}`, value: null })], nextCursor: null } };
+      return { ...base, answered: 1, answers: { items: [expect.objectContaining({ text: `Answer from ${position}`, value: `Answer from ${position}` })], nextCursor: null } };
     case 'survey':
       return {
         ...base,

@@ -3,16 +3,24 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { ApiError } from './http/api-error.js';
 import { requireAdmin, type AuthVariables } from './http/auth.js';
+import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
+import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import { listRoutes } from './routes/list-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/session-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
+import { segmentSettingsRoutes } from './routes/segment-settings-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+import { suppressionRuleRoutes } from './routes/suppression-rule-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
@@ -29,10 +37,17 @@ export interface AppOptions {
   logError?: (error: unknown) => void;
   /** Request rate limits; each one left out is not applied (tests, benchmarks). */
   rateLimits?: { perClient?: RateLimit; perWriteKey?: RateLimit; admin?: RateLimit };
-  /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy?: boolean;
+  /**
+   * How many proxies you run in front of the collector (true: one): the client address is read
+   * from X-Forwarded-For that many entries from the right (client-address.ts).
+   */
+  trustProxy?: boolean | number;
   /** Login (and setup, invite, current-password) attempts; always applied, these replace the defaults. */
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
+  /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
+  geo?: GeoLocator | null;
+  /** The largest CSV import accepted, in bytes (50 MB by default). */
+  importMaxBytes?: number;
 }
 
 /**
@@ -54,6 +69,7 @@ export function createApp(options: AppOptions): Hono {
   const adminLimit = limits.admin && createRateLimiter(limits.admin, clock);
 
   if (perClient) {
+    app.use('/v1/*', publicAnswer);
     app.use('/v1/*', async (c, next) => {
       if (c.req.method !== 'OPTIONS') perClient.take(clientAddress(c, options.trustProxy ?? false), 'address');
       await next();
@@ -61,8 +77,9 @@ export function createApp(options: AppOptions): Hono {
   }
 
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
-  app.route('/v1', ingestRoutes({ store, clock, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
+  app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
+  app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -92,6 +109,11 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', messageRoutes({ store, clock }));
   admin.route('/', projectRoutes({ store, clock }));
   admin.route('/', privacyRoutes({ store }));
+  admin.route('/', listRoutes({ store, clock }));
+  admin.route('/', segmentRoutes({ store, clock }));
+  admin.route('/', suppressionRuleRoutes({ store, clock }));
+  admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -4,13 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
+import { createGeoLocator } from './geo/geo-locator.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
 
 /** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const config = readConfig(process.env, root);
-const store = openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+// SQLite is the embedded default; HARK_DATABASE_URL puts the store on PostgreSQL (docs/SCALING.md).
+const store = config.databaseUrl ? await openPostgresStore({ url: config.databaseUrl }) : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}` : `SQLite: ${config.dbPath}`;
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
 // The first admin: from the environment, or through a one-time link printed below. A new link
 // is made at every start while the team is empty; only its hash is stored, so the old one stops working.
@@ -23,7 +27,14 @@ const app = createApp({
   static: { sdkDir: config.sdkDir, demoDir: config.demoDir, writeKey: project.writeKey, consoleDir: config.consoleDir },
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
+  geo: createGeoLocator(config.geo),
 });
+// Rolling windows ("in the last 7 days") expire without new events: people whose re-check time
+// has come are re-evaluated once a minute (ARCHITECTURE.md, Audiences). Idle, it reads one index.
+const sweep = setInterval(() => {
+  store.segments.sweepDue(Date.now()).catch((error: unknown) => console.error('[hark] segment sweep failed', error));
+}, 60_000);
+sweep.unref();
 let stopping = false;
 /**
  * While draining, every answer says `Connection: close`. `server.close()` only refuses new
@@ -47,10 +58,13 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
   console.log(
     [
-      `Hark collector listening on ${base} (SQLite: ${config.dbPath})`,
+      `Hark collector listening on ${base} (${storeName})`,
       created ? 'Created the default project.' : 'Opened the default project.',
       `  write key  ${project.writeKey}   (public: goes in the script tag)`,
-      `  secret key ${project.secretKey}   (server only: Authorization: Bearer …)`,
+      // The store keeps only a hash of the secret key: it is shown when made or pinned, never read back.
+      project.secretKey
+        ? `  secret key ${project.secretKey}   (server only: Authorization: Bearer …; ${config.secretKey ? 'pinned by HARK_SECRET_KEY' : 'shown this once, stored hashed: keep it now'})`
+        : '  secret key (stored hashed, not shown again; to get a new one: POST /api/v1/project/keys/rotate {"key":"secret"} with the current one, or restart with HARK_SECRET_KEY=<new key>)',
       `  demo       ${base}/`,
       `  script     ${base}/hark.js`,
       `  console    ${base}/console`,
@@ -60,9 +74,21 @@ const server = serve({ fetch: answer, port: config.port, hostname: config.host }
   );
 });
 
+/** The URL as logged: never the password. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
+  clearInterval(sweep);
   console.log(`${signal}: finishing requests in flight, then closing the store.`);
   // close() stops accepting and waits for open requests; the store closes after the last answer.
   server.close(() => {

@@ -453,6 +453,75 @@ describe('POST /v1/batch under generated junk', () => {
   }, TIMEOUT);
 });
 
+describe('page rules under generated URLs up to the longest allowed', () => {
+  /** Wildcard matching by the textbook table, O(pattern × text): an oracle that cannot backtrack. */
+  const globByTable = (glob: string, text: string): boolean => {
+    let row = new Uint8Array(text.length + 1);
+    row[0] = 1;
+    for (const ch of glob) {
+      const next = new Uint8Array(text.length + 1);
+      if (ch === '*') for (let j = 0, any = 0; j <= text.length; j++) next[j] = any = any | row[j]!;
+      else for (let j = 1; j <= text.length; j++) next[j] = row[j - 1]! && text[j - 1] === ch ? 1 : 0;
+      row = next;
+    }
+    return row[text.length] === 1;
+  };
+  // The issue's globs, and others of the same shape: each star could start at any slash.
+  const GLOBS = ['/*/*/*/*/settings', `/${'*a'.repeat(12)}*b`, '/*'.repeat(12), `/${'a*'.repeat(12)}`, '*settings*', '/a/*/a*'];
+  const REGEX = '^https://example\\.com/(a*/*)*!$';
+  const ORIGIN = 'https://example.com';
+
+  it('answers every rule correctly, as the oracle does, however the URL is shaped', async () => {
+    const rules = new Map<string, (path: string) => boolean>();
+    for (const glob of GLOBS) {
+      const res = await hark.admin('/api/v1/messages', {
+        method: 'POST',
+        body: JSON.stringify({ name: `glob ${glob}`, kind: 'notification', status: 'live', content: { title: 'Hi' }, conditions: { page: { rules: [{ mode: 'include', match: 'glob', value: glob }] } } }),
+      });
+      expect(res.status).toBe(201);
+      rules.set((await res.json()).id, (path) => globByTable(glob, path));
+    }
+    const regex = await hark.admin('/api/v1/messages', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'regex', kind: 'notification', status: 'live', content: { title: 'Hi' }, conditions: { page: { rules: [{ mode: 'include', match: 'regex', value: REGEX }] } } }),
+    });
+    expect(regex.status).toBe(201);
+    rules.set((await regex.json()).id, (path) => /^\/[a/]*!$/.test(path));
+
+    const piece = fc.constantFrom('/', '/', '/', 'a', 'b', 'settings', '!');
+    const run = fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
+    // Random paths, and paths made to fit one of the rules (each star filled with a random run),
+    // so that every rule is seen both matching and not.
+    const randomPath = fc.array(piece, { maxLength: 700 }).map((pieces) => `/${pieces.join('')}`);
+    const fittedPath = fc.tuple(fc.constantFrom(...GLOBS), fc.array(run, { minLength: 40, maxLength: 40 })).map(([glob, fills]) =>
+      glob.startsWith('/') ? glob.split('*').reduce((path, part, i) => path + fills[i - 1]! + part) : `/${fills[0]}${glob.replaceAll('*', '')}${fills[1]}`,
+    );
+    const fittedRegex = fc.array(fc.constantFrom('a', '/'), { maxLength: 1500 }).map((chars) => `/${chars.join('')}!`);
+    const maxPath = 2048 - ORIGIN.length;
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(randomPath, fittedPath, fittedRegex), fc.integer({ min: 0, max: 3 }), async (generated, pad) => {
+        // Now and then the longest URL accepted: slashes up to 2,048 characters, before or after.
+        const path = (pad === 2 ? generated.padEnd(maxPath, '/') : pad === 3 ? `/${generated}`.padStart(maxPath, '/') : generated).slice(0, maxPath);
+        const url = ORIGIN + path;
+        const query = new URLSearchParams({ writeKey: hark.project.writeKey, anonymousId: 'page-fuzz', url, debug: '1' });
+        const { status, body: answer } = await expectHandled(await app.request(`/v1/messages?${query}`));
+        expect(status).toBe(200);
+        const shown = new Set((answer.messages as { id: string }[]).map((m) => m.id));
+        const pageFailures = new Set((answer.debug.excluded as { id: string; stage: string }[]).filter((e) => e.stage === 'page').map((e) => e.id));
+        for (const [id, matches] of rules) {
+          outcomes.add(`${id} ${matches(path)}`);
+          if (matches(path)) expect(pageFailures.has(id), `${id} on ${url}`).toBe(false);
+          else expect(pageFailures.has(id) && !shown.has(id), `${id} on ${url}`).toBe(true);
+        }
+      }),
+      params(100),
+    );
+    // The generated URLs both matched and missed every rule, so each answer was put to the test.
+    expect(outcomes.size).toBe(rules.size * 2);
+  }, TIMEOUT);
+});
+
 describe('what the junk found, pinned', () => {
   it('keeps an event time as sent when the clock-skew correction would move it off the calendar', async () => {
     // Before the fix such a time was stored, and every read of the person answered 500.

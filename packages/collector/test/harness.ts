@@ -17,7 +17,8 @@ export function manualClock(start = Date.parse('2026-11-21T12:00:00.000Z')): Clo
 export interface TestCollector {
   app: Hono;
   store: Store;
-  project: Project;
+  /** With the secret key, which a new collector shows once, at creation. */
+  project: Project & { secretKey: string };
   clock: ReturnType<typeof manualClock>;
   dir: string;
   dbPath: string;
@@ -29,12 +30,16 @@ export interface TestCollector {
 }
 
 /** A collector on a real SQLite file in a temp folder, answered through `app.request()`. */
-export async function startCollector(options: { dir?: string; app?: Partial<AppOptions> } = {}): Promise<TestCollector> {
+export async function startCollector(options: { dir?: string; secretKey?: string; app?: Partial<AppOptions> } = {}): Promise<TestCollector> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hark-test-'));
   const dbPath = join(dir, 'hark.db');
   const clock = manualClock();
   const store = openSqliteStore({ path: dbPath, clock });
-  const { project } = await store.ensureDefaultProject({});
+  const { project: created } = await store.ensureDefaultProject({});
+  // The key is shown only at creation; a test that reopens a folder passes the one it was shown.
+  const secretKey = created.secretKey ?? options.secretKey;
+  if (secretKey === undefined) throw new Error('A new collector shows its secret key at creation; pass secretKey when reopening a folder.');
+  const project = { ...created, secretKey };
   const app = createApp({ store, clock, logError: () => undefined, ...(options.app ?? {}) });
   const basic = `Basic ${Buffer.from(`${project.writeKey}:`).toString('base64')}`;
   return {

@@ -1,5 +1,4 @@
 import { MESSAGE_EVENTS, type BatchResponse, type Message, type MessagesResponse } from '@hark/protocol';
-import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { mid, type TestCollector } from './harness.js';
 
@@ -103,12 +102,7 @@ export async function showTo(hark: TestCollector, who: Who, messageId: string, e
 }
 
 /** Row counts read straight from the SQLite file. */
-export function rowCounts(hark: TestCollector): Record<string, number> {
-  const db = new Database(hark.dbPath, { readonly: true });
-  try {
-    const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    return { people: count('people'), identities: count('identities'), events: count('events'), deliveries: count('deliveries') };
-  } finally {
-    db.close();
-  }
+/** What the store holds, read through the store's own interface (not a driver). */
+export async function rowCounts(hark: TestCollector): Promise<Record<string, number>> {
+  return { ...(await hark.store.projectTotals(hark.project.id)) };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compilePage, DAY_MS, frequencyFailure, localTimeToUtc, matchValue, pageFailure, parsePageUrl } from '../src/messages/conditions.js';
+import { matchValue } from '@hark/protocol';
+import { compilePage, DAY_MS, frequencyFailure, localTimeToUtc, pageFailure, parsePageUrl } from '../src/messages/conditions.js';
+import { compileGlob, compileRegex } from '../src/messages/page-match.js';
 import { fillTemplate, templateProblem } from '../src/messages/template.js';
 
 const person = { traits: { name: '  Ana ', seats: 0, vip: false, tags: ['a'], company: { name: 'Acme' } }, email: 'ana@example.com', userId: 'u-ana' };
@@ -47,6 +49,62 @@ describe('page URLs', () => {
     const page = compilePage([{ mode: 'include', match: 'equals', value: '/search?q=hark' }]);
     expect(pageFailure(page, parsePageUrl('https://example.com/search?q=hark'))).toBeNull();
     expect(pageFailure(page, parsePageUrl('https://example.com/search?q=other'))).not.toBeNull();
+  });
+});
+
+describe('page rules an attacker can aim a long URL at', () => {
+  // The longest URL GET /v1/messages accepts is 2,048 characters.
+  const slashes = `https://example.com${'/'.repeat(300)}`;
+  const longest = (tail: string) => `https://example.com/${'a/'.repeat((2048 - 20 - tail.length) / 2)}${tail}`.slice(0, 2048);
+  const rule = (match: 'glob' | 'regex', value: string, mode: 'include' | 'exclude' = 'include') => compilePage([{ mode, match, value }]);
+
+  it('answers the globs from issue 9 correctly on a 300-slash URL and on the longest URL', () => {
+    const settings = rule('glob', '/*/*/*/*/settings');
+    expect(pageFailure(settings, parsePageUrl(slashes))).not.toBeNull();
+    expect(pageFailure(settings, parsePageUrl(`${slashes}settings`))).toBeNull();
+    expect(pageFailure(settings, parsePageUrl(`https://example.com/a/b/c/d/settings`))).toBeNull();
+    expect(pageFailure(settings, parsePageUrl(`https://example.com/a/b/c/settings`))).not.toBeNull();
+    const dozen = rule('glob', `https://example.com/${'*a'.repeat(12)}*b`);
+    const url = longest('');
+    expect(url).toHaveLength(2048);
+    expect(pageFailure(dozen, parsePageUrl(url))).not.toBeNull();
+    expect(pageFailure(dozen, parsePageUrl(`${url.slice(0, 2047)}b`))).toBeNull();
+    expect(pageFailure(rule('glob', '*'.repeat(12)), parsePageUrl(url))).toBeNull();
+  });
+
+  it('matches globs exactly as the anchored regular expressions they used to compile to', () => {
+    // Differential check on short strings, where the old backtracking regex is still quick.
+    const oracle = (glob: string) => new RegExp(`^${glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const word = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[random(alphabet.length)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const glob = word('ab/*', random(7));
+      const text = word('ab/', random(9));
+      expect(compileGlob(glob)(text), `${glob} on ${text}`).toBe(oracle(glob).test(text));
+    }
+  });
+
+  it('runs regex rules on RE2, so a pattern that backtracks in JavaScript still answers on the longest URL', () => {
+    const evil = rule('regex', '^https://example\\.com/(a+/?)+$');
+    const url = longest('');
+    expect(pageFailure(evil, parsePageUrl(`${url.slice(0, 2047)}!`))).not.toBeNull();
+    expect(pageFailure(evil, parsePageUrl(url))).toBeNull();
+    expect(pageFailure(rule('regex', '(.*/)*settings'), parsePageUrl(slashes))).not.toBeNull();
+    expect(pageFailure(rule('regex', '(.*/)*settings'), parsePageUrl(`${slashes}settings`))).toBeNull();
+    expect(pageFailure(rule('regex', '/pricing\\/?$'), parsePageUrl('https://example.com/pricing/'))).toBeNull();
+  });
+
+  it('refuses patterns RE2 cannot run, and keeps a message with one stored earlier hidden', () => {
+    expect(compileRegex('(?=admin)')).toMatchObject({ ok: false, problem: expect.stringMatching(/RE2 syntax.*look-arounds/) });
+    expect(compileRegex('(a)\\1')).toMatchObject({ ok: false });
+    expect(compileRegex('^/docs/\\d+')).toMatchObject({ ok: true });
+    // Linear in the URL, times the program: counted repeats make the program big, so it is capped.
+    expect(compileRegex('.{330}'.repeat(3))).toMatchObject({ ok: false, problem: expect.stringMatching(/compiles to \d+ steps, more than the 500/) });
+    expect(compileRegex('.{400}')).toMatchObject({ ok: true, steps: expect.any(Number) });
+    const url = parsePageUrl('https://example.com/admin');
+    expect(pageFailure(rule('regex', '(?=admin)'), url)).not.toBeNull();
+    expect(pageFailure(rule('regex', '(?=admin)', 'exclude'), url)).toMatch(/excluded/);
   });
 });
 

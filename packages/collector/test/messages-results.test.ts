@@ -116,12 +116,22 @@ describe('input answers', () => {
       {
         deliveryId: expect.stringMatching(/^dlv_/),
         person: { id: expect.any(String), email: 'zoe@example.com', name: 'Zoé', userId: 'u-zoe' },
-        value: null,
+        value: 'Dark mode',
         text: 'Dark mode',
         answeredAt: at(1000),
       },
     ]);
     expect((await hark.admin(`/api/v1/messages/${input.id}/results?cursor=not-a-cursor`)).status).toBe(400);
+  });
+
+  it('gives an input answer as value, the text typed, as docs/MESSAGES.md says (and as text too), while a survey keeps its grade in value', async () => {
+    const input = await createMessage(hark, { kind: 'input', content: { title: 'What should we build next?', inputType: 'text' } });
+    const survey = await createMessage(hark, { name: 'nps', kind: 'survey', content: { title: 'How likely?' } });
+    await visit({ anonymousId: 'typist' }, input.id, null, { value: 'An API for exports' });
+    await visit({ anonymousId: 'grader' }, survey.id, null, { value: 4, text: 'Fast' });
+
+    expect((await results(input.id)).answers!.items).toEqual([expect.objectContaining({ value: 'An API for exports', text: 'An API for exports' })]);
+    expect((await results(survey.id)).answers!.items).toEqual([expect.objectContaining({ value: 4, text: 'Fast' })]);
   });
 
   it('turns an anonymous visitor who gives their email into a lead with that email', async () => {
@@ -196,10 +206,10 @@ describe('interaction events that do not fit', () => {
   });
 
   it('stores interactions for unknown messages as plain events without inventing deliveries', async () => {
-    const before = rowCounts(hark);
+    const before = await rowCounts(hark);
     const res = await batch(hark, interaction({ anonymousId: 'ghost' }, 'shown', { id: 'no-such-message', deliveryId: 'dlv_made_up' }), track({ anonymousId: 'ghost' }, 'Message Shown', {}));
     expect(res.accepted).toBe(2);
-    const after = rowCounts(hark);
+    const after = await rowCounts(hark);
     expect(after.events).toBe((before.events ?? 0) + 2);
     expect(after.deliveries).toBe(0);
   });
@@ -217,8 +227,8 @@ describe('interaction events that do not fit', () => {
   it('forgets the deliveries of a deleted message', async () => {
     const message = await createMessage(hark);
     await showTo(hark, { anonymousId: 'del' }, message.id);
-    expect(rowCounts(hark).deliveries).toBe(1);
+    expect((await rowCounts(hark)).deliveries).toBe(1);
     await hark.admin(`/api/v1/messages/${message.id}`, { method: 'DELETE' });
-    expect(rowCounts(hark).deliveries).toBe(0);
+    expect((await rowCounts(hark)).deliveries).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,7 +58,47 @@ describe('migrations', () => {
     const pinned = (await second.ensureDefaultProject({ writeKey: 'hk_w_pinned', secretKey: 'hk_s_pinned' })).project;
     expect(pinned).toMatchObject({ id: made.id, writeKey: 'hk_w_pinned', secretKey: 'hk_s_pinned' });
     expect(await second.findProjectBySecretKey('hk_s_pinned')).toMatchObject({ id: made.id });
-    expect(await second.findProjectBySecretKey(made.secretKey)).toBeNull();
+    expect(await second.findProjectBySecretKey(made.secretKey!)).toBeNull();
     await second.close();
+  });
+
+  it('stores the secret key only as a hash, and shows it only when it is made or pinned', async () => {
+    const path = tempDb();
+    const first = openSqliteStore({ path });
+    const made = await first.ensureDefaultProject({});
+    expect(made.project.secretKey).toMatch(/^hk_s_/);
+    const secretKey = made.project.secretKey!;
+    const rotated = await first.rotateKey(made.project.id, 'secret', 0);
+    expect(rotated.secretKey).toMatch(/^hk_s_/);
+    expect(await first.findProjectBySecretKey(rotated.secretKey!)).not.toHaveProperty('secretKey');
+    await first.close();
+    const again = openSqliteStore({ path });
+    expect((await again.ensureDefaultProject({})).project).not.toHaveProperty('secretKey');
+    expect(await again.findProjectBySecretKey(rotated.secretKey!)).toMatchObject({ id: made.project.id });
+    expect(await again.findProjectBySecretKey(secretKey)).toBeNull();
+    await again.close();
+    const raw = new Database(path, { readonly: true });
+    const bytes = Buffer.concat([readFileSync(path), ...(existsSync(`${path}-wal`) ? [readFileSync(`${path}-wal`)] : [])]);
+    expect(bytes.includes(Buffer.from(rotated.secretKey!))).toBe(false);
+    expect(bytes.includes(Buffer.from(secretKey))).toBe(false);
+    expect(raw.prepare('SELECT secret_key FROM projects').pluck().all()).toEqual(['']);
+    raw.close();
+  });
+
+  it('blanks the plain secret key a database from before hashing still holds', async () => {
+    const path = tempDb();
+    const old = new Database(path);
+    const hashing = MIGRATIONS.findIndex((migration) => migration.includes("SET secret_key = ''"));
+    expect(hashing).toBeGreaterThan(0);
+    migrate(old, hashing);
+    old.prepare(`INSERT INTO projects (id, name, write_key, secret_key, secret_key_hash, is_default, created_at)
+      VALUES ('p1', 'Old', 'hk_w_old', 'hk_s_old_plain_key', ?, 1, 0)`).run(createHash('sha256').update('hk_s_old_plain_key').digest('hex'));
+    old.close();
+    const store = openSqliteStore({ path });
+    expect(await store.findProjectBySecretKey('hk_s_old_plain_key')).toMatchObject({ id: 'p1' });
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT secret_key FROM projects').pluck().get()).toBe('');
+    raw.close();
   });
 });

@@ -45,7 +45,7 @@ describe('ingest over a real socket', () => {
       body: JSON.stringify({ writeKey: hark.project.writeKey, event: 'Clicked', messageId: mid(), anonymousId: 'a-1' }),
     });
     expect(await single.json()).toMatchObject({ accepted: 1 });
-    expect(rowCounts(hark).events).toBe(6);
+    expect((await rowCounts(hark)).events).toBe(6);
   });
 
   it('answers 413 to a body over the cap sent without a length, and the next request still works', async () => {

@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { BatchResponse } from '@hark/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config.js';
 import { computeUserHash } from '../src/identity/user-hash.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 
@@ -100,6 +102,26 @@ describe('identity verification', () => {
     expect((await res.json()).error.code).toBe('browser_origin');
   });
 
+  it('takes the secret key on ingest only in the Authorization header, never in the URL or the body', async () => {
+    hark = await startCollector();
+    const secretKey = hark.project.secretKey;
+    const inUrl = await hark.app.request(`/v1/batch?writeKey=${secretKey}`, json({ batch: [track('a', null)] }));
+    expect(inUrl.status).toBe(403);
+    const { error } = await inUrl.json();
+    expect(error.code).toBe('secret_key_not_in_header');
+    expect(error.message).toMatch(/in the URL .*access logs.*Authorization header.*Rotate it/);
+    const inSingle = await hark.app.request(`/v1/track?writeKey=${secretKey}`, json({ event: 'Clicked', anonymousId: 'a' }));
+    expect([inSingle.status, (await inSingle.json()).error.code]).toEqual([403, 'secret_key_not_in_header']);
+    const inBody = await hark.app.request('/v1/batch', json({ writeKey: secretKey, batch: [track('a', null)] }));
+    expect([inBody.status, (await inBody.json()).error.code]).toEqual([403, 'secret_key_not_in_header']);
+    const asking = await hark.app.request(`/v1/messages?writeKey=${secretKey}&anonymousId=a`);
+    expect([asking.status, (await asking.json()).error.code]).toEqual([403, 'secret_key_not_accepted']);
+    // Nothing was stored, and the write key still works every way.
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=a')).status).toBe(404);
+    expect((await hark.app.request(`/v1/batch?writeKey=${hark.project.writeKey}`, json({ batch: [track('a', null)] }))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', { ...json({ batch: [track('a', null)] }), headers: { authorization: basic(secretKey) } })).status).toBe(200);
+  });
+
   it('honours a rotated verification secret during its grace period only', async () => {
     hark = await startCollector();
     const old = await setVerification('enforce');
@@ -190,6 +212,36 @@ describe('rate limits', () => {
   });
 });
 
+describe('client addresses behind proxies', () => {
+  const viaProxy = (forwardedFor: string) => [{ ...json({ writeKey: hark.project.writeKey, batch: [track('px', null)] }), headers: { 'x-forwarded-for': forwardedFor } }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } }] as const;
+
+  it('limits a client that rotates X-Forwarded-For, by the entry its one proxy wrote', async () => {
+    hark = await startCollector({ app: { trustProxy: 1, rateLimits: { perClient: { perSecond: 1, burst: 2 } } } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await hark.app.request('/v1/batch', ...viaProxy(`198.18.0.${i}, 203.0.113.7`))).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('203.0.113.7, 203.0.113.8'))).status).toBe(200);
+  });
+
+  it('counts as many entries from the right as there are proxies, and keeps true meaning one', async () => {
+    hark = await startCollector({ app: { trustProxy: 2, rateLimits: { perClient: { perSecond: 1, burst: 1 } } } });
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.1, 203.0.113.7, 10.0.0.2'))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.2, 203.0.113.7, 10.0.0.2'))).status).toBe(429);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('203.0.113.9, 10.0.0.2'))).status).toBe(200);
+    await hark.close();
+    hark = await startCollector({ app: { trustProxy: true, rateLimits: { perClient: { perSecond: 1, burst: 1 } } } });
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.1, 203.0.113.7'))).status).toBe(200);
+    expect((await hark.app.request('/v1/batch', ...viaProxy('198.18.0.2, 203.0.113.7'))).status).toBe(429);
+  });
+
+  it('reads HARK_TRUST_PROXY as a number of proxies, and refuses anything else at start', () => {
+    const proxies = (value: string | undefined) => readConfig({ HARK_TRUST_PROXY: value }, '/srv/hark').trustProxy;
+    expect([proxies(undefined), proxies('false'), proxies('0'), proxies('true'), proxies('1'), proxies('2')]).toEqual([0, 0, 0, 1, 1, 2]);
+    expect(() => proxies('yes')).toThrow(/number of proxies/);
+    expect(() => proxies('-1')).toThrow(/number of proxies/);
+  });
+});
+
 describe('privacy requests', () => {
   async function seedPerson() {
     await batch(
@@ -238,6 +290,56 @@ describe('privacy requests', () => {
     expect((await hark.admin('/api/v1/erasures/anonymous/del-anon', { method: 'DELETE' })).status).toBe(404);
     expect((await hark.admin('/api/v1/erasures/robot/x', { method: 'DELETE' })).status).toBe(400);
     expect((await batch(track('del-anon', null, 'Back'))).accepted).toBe(1);
+  });
+
+  it('refuses an erased id however ingest would spell it, and through alias on either side', async () => {
+    hark = await startCollector();
+    const person = await seedPerson();
+    expect((await hark.admin(`/api/v1/people/${person.id}`, { method: 'DELETE' })).status).toBe(200);
+    const alias = (previousId: string, userId: string) => ({ type: 'alias', messageId: mid('alias'), previousId, userId });
+    const late = await batch(
+      track(null, 'del-user ', 'Late'),
+      track(null, '\tdel-user', 'Late'),
+      track(' del-anon ', null, 'Late'),
+      identify('fresh-anon', 'fresh-user', { traits: { email: '  DEL@Example.com ' } }),
+      alias('del-user', 'new-account'),
+      alias('del-anon', 'new-account'),
+      alias('new-device', 'del-user '),
+    );
+    expect(late.rejected.map((r) => r.code)).toEqual(Array(7).fill('erased'));
+    for (const lookup of ['userId=new-account', 'userId=fresh-user', 'userId=del-user%20']) {
+      expect((await hark.admin(`/api/v1/people/lookup?${lookup}`)).status).toBe(404);
+    }
+    // Lifting takes the id as it was recorded, or as the event spelled it.
+    expect((await hark.admin('/api/v1/erasures/user/del-user%20', { method: 'DELETE' })).status).toBe(200);
+    expect((await batch(alias('del-user', 'new-account'))).accepted).toBe(1);
+  });
+
+  it('leaves none of an erased person\'s data in the database file or its WAL', async () => {
+    hark = await startCollector();
+    const phone = '+99 555 0142 7731';
+    const name = 'Zebulon Quartermaine';
+    const event = 'Purchased Zircon Telescope';
+    const bytesOnDisk = () => Buffer.concat([hark.dbPath, `${hark.dbPath}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+    const found = () => [phone, name, event].filter((needle) => bytesOnDisk().includes(Buffer.from(needle)));
+    // Someone else's rows keep sharing the pages the erased person's rows sat on.
+    const neighbour = (i: number) => ({ ...track(`neighbour-${i}`, null, 'Browsed'), properties: { n: i } });
+    await batch(
+      { ...track('zeb-phone', null, event), properties: { phone, notes: `${name} `.repeat(400) } },
+      neighbour(1),
+      identify('zeb-phone', 'zeb', { traits: { name, phone, email: 'zeb@example.com' } }),
+      neighbour(2),
+      ...Array.from({ length: 40 }, (_, i) => ({ ...track(null, 'zeb', event), properties: { phone, i } })),
+      neighbour(3),
+      identify('zeb-laptop', 'zeb', { traits: { name: `${name} Jr`, phone } }),
+    );
+    await batch(...Array.from({ length: 40 }, (_, i) => neighbour(10 + i)));
+    expect(found()).toEqual([phone, name, event]);
+
+    const person = await (await hark.admin('/api/v1/people/lookup?userId=zeb')).json();
+    expect((await hark.admin(`/api/v1/people/${person.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect(found()).toEqual([]);
+    expect((await hark.admin('/api/v1/people/lookup?anonymousId=neighbour-3')).status).toBe(200);
   });
 
   it('answers 404 for a person that does not exist', async () => {

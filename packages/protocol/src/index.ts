@@ -9,6 +9,7 @@ export type {
   EventWarning,
 } from './events.js';
 export { LIMITS } from './limits.js';
+export { asNumber, matchValue, sameValue } from './match-value.js';
 export { MESSAGE_EVENTS } from './messages.js';
 export type { MessageEventName } from './messages.js';
 export type {

@@ -167,6 +167,10 @@ export interface AudienceConditions {
   traits?: TraitCondition[];
   /** Every rule must hold: the person tracked `event` at least `atLeast` times (within the last `withinDays`, when given). */
   events?: { event: string; atLeast: number; withinDays?: number }[];
+  /** Only members of this segment (kept membership, read per request, never recomputed). */
+  segment?: string;
+  /** Only people this rule tree holds for (docs/AUDIENCES.md), evaluated per request. */
+  rules?: Record<string, unknown>;
 }
 
 /**
@@ -273,8 +277,8 @@ export interface MessageResults {
 export interface MessageAnswer {
   deliveryId: string;
   person: { id: string; email: string | null; name: string | null; userId: string | null };
-  /** The grade, for surveys. */
-  value: number | null;
+  /** The grade 1–5 (survey), or the text typed (input, the same as `text`). */
+  value: number | string | null;
   /** The text typed (input answer, or survey follow-up). */
   text: string | null;
   answeredAt: string;

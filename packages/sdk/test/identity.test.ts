@@ -151,4 +151,33 @@ describe('identify and reset', () => {
     expect(localStorage.getItem('hark_uid')).toBeNull();
     expect(Cookies.get('hark_aid')).toBe(after?.anonymousId);
   });
+
+  it('on reset, sets the new anonymous id cookie at once, so a server render or another script sees it before any event', async () => {
+    const collector = fakeCollector();
+    const hark = startHark({ autoPage: false });
+    hark.identify('user_42');
+    const before = Cookies.get('hark_aid');
+
+    hark.reset();
+
+    const fresh = Cookies.get('hark_aid');
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh).not.toBe(before);
+    expect(localStorage.getItem('hark_aid')).toBe(fresh);
+    hark.track('Visited After Logout');
+    await elapse(500);
+    expect(collector.events()[1]?.anonymousId).toBe(fresh);
+  });
+
+  it('on reset after opting out, stores no new anonymous id', () => {
+    fakeCollector();
+    const hark = startHark({ autoPage: false });
+    hark.track('Browsed');
+    hark.optOut();
+
+    expect(hark.reset()).toEqual({ ok: true });
+
+    expect(Cookies.get('hark_aid')).toBeUndefined();
+    expect(localStorage.getItem('hark_aid')).toBeNull();
+  });
 });

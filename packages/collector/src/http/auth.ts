@@ -12,46 +12,67 @@ export type Caller = { kind: 'secret_key' } | { kind: 'member'; member: MemberRe
 
 export type AuthVariables = { project: Project; caller: Caller };
 
+/** A key as the request carried it, and where: a key in the URL ends up in access logs. */
+export interface SentKey {
+  key: string;
+  from: 'header' | 'query' | 'body';
+}
+
 /**
- * The write key from HTTP Basic (Segment libraries send it as the user name) or from the
- * `writeKey` query parameter. A key in the body is read by the ingest route, which parses it.
+ * The key from HTTP Basic (Segment libraries send it as the user name) or from the `writeKey`
+ * query parameter. A key in the body is read by the ingest route, which parses it.
  */
-export function writeKeyFromRequest(c: Context): string | null {
+export function keyFromRequest(c: Context): SentKey | null {
   const header = c.req.header('authorization');
   if (header?.toLowerCase().startsWith('basic ')) {
     try {
       const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
       const user = decoded.split(':')[0];
-      if (user) return user;
+      if (user) return { key: user, from: 'header' };
     } catch {
       // Fall through to the other places a key may be.
     }
   }
-  return c.req.query('writeKey') ?? null;
+  const query = c.req.query('writeKey');
+  return query ? { key: query, from: 'query' } : null;
 }
+
+export const writeKeyFromRequest = (c: Context): string | null => keyFromRequest(c)?.key ?? null;
+
+const SECRET_KEY_LEAKED = 'Rotate it now (POST /api/v1/project/keys/rotate { "key": "secret" }).';
 
 export async function projectForWriteKey(store: Store, writeKey: string | null): Promise<Project> {
   if (!writeKey) throw new ApiError(401, 'missing_write_key', 'Send the write key as HTTP Basic user, or as writeKey in the body or query.');
   const project = await store.findProjectByWriteKey(writeKey);
-  if (!project) throw new ApiError(401, 'invalid_write_key', 'The write key is not one this collector knows.');
-  return project;
+  if (project) return project;
+  if (await store.findProjectBySecretKey(writeKey)) {
+    throw new ApiError(403, 'secret_key_not_accepted', `This is the secret key; this public route takes the write key only. ${SECRET_KEY_LEAKED}`);
+  }
+  throw new ApiError(401, 'invalid_write_key', 'The write key is not one this collector knows.');
 }
 
 /**
  * Who may send these events. The write key is the usual sender; a server may send with the
- * secret key instead, and its identifies count as verified. A secret key from a browser page
- * (the request has an Origin header) is refused: it has leaked.
+ * secret key instead, and its identifies count as verified. The secret key is taken only from
+ * the Authorization header (HTTP Basic, as Segment's server libraries send it): in `?writeKey=`
+ * it would be written to every access log on the way, so it is refused there (and in the body,
+ * to keep one rule). A secret key from a browser page (the request has an Origin header) is
+ * refused too: it has leaked.
  */
-export async function senderForKey(store: Store, key: string | null, origin: string | undefined): Promise<{ project: Project; trusted: boolean }> {
-  if (!key) throw new ApiError(401, 'missing_write_key', 'Send the write key as HTTP Basic user, or as writeKey in the body or query.');
-  const project = await store.findProjectByWriteKey(key);
+export async function senderForKey(store: Store, sent: SentKey | null, origin: string | undefined): Promise<{ project: Project; trusted: boolean }> {
+  if (!sent) throw new ApiError(401, 'missing_write_key', 'Send the write key as HTTP Basic user, or as writeKey in the body or query.');
+  const project = await store.findProjectByWriteKey(sent.key);
   if (project) {
     checkOrigin(project, origin);
     return { project, trusted: false };
   }
-  const trustedProject = await store.findProjectBySecretKey(key);
+  const trustedProject = await store.findProjectBySecretKey(sent.key);
   if (trustedProject) {
-    if (origin) throw new ApiError(403, 'browser_origin', 'A browser sent the secret key; it belongs on servers only. Rotate it now.');
+    if (origin) throw new ApiError(403, 'browser_origin', `A browser sent the secret key; it belongs on servers only. ${SECRET_KEY_LEAKED}`);
+    if (sent.from !== 'header') {
+      const where = sent.from === 'query' ? 'in the URL (?writeKey=), where access logs keep it' : 'in the body';
+      throw new ApiError(403, 'secret_key_not_in_header', `The secret key was sent ${where}; ingest takes it only as the HTTP Basic user (Authorization header). ${sent.from === 'query' ? SECRET_KEY_LEAKED : ''}`.trim());
+    }
     return { project: trustedProject, trusted: true };
   }
   throw new ApiError(401, 'invalid_write_key', 'The write key is not one this collector knows.');

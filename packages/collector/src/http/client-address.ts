@@ -1,13 +1,24 @@
 import type { Context } from 'hono';
 
 /**
- * The address a request came from: the socket's, or the first X-Forwarded-For hop when the
- * collector is told it runs behind a proxy it trusts (anyone can send that header otherwise).
+ * The address a request came from, for the per-client rate limits. Without a trusted proxy it
+ * is the socket's. Behind `trustedProxies` proxies that each append the address they received
+ * from to X-Forwarded-For, the client is the entry that many places from the right: the
+ * right-most entries were written by the proxies, everything left of them by whoever sent the
+ * request, who can write anything there (reading the first entry let a client that changes it on
+ * every request escape the limit). `true` means one proxy.
+ *
+ * With fewer entries than proxies (a request that skipped the outer ones), the left-most entry
+ * is the best there is: a proxy of ours wrote it.
  */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
+export function clientAddress(c: Context, trustedProxies: number | boolean): string {
+  const proxies = trustedProxies === true ? 1 : trustedProxies === false ? 0 : trustedProxies;
+  if (proxies > 0) {
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter((hop) => hop !== '');
+    if (hops.length > 0) return hops[Math.max(0, hops.length - proxies)]!;
   }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';

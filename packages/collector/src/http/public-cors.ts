@@ -15,7 +15,19 @@ export function publicCors(options: { allowMethods: string[]; allowHeaders: stri
   const preflight = cors({ origin: '*', ...options });
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
-    await next();
-    c.res.headers.set('Access-Control-Allow-Origin', '*');
+    await publicAnswer(c, next);
   };
 }
+
+/**
+ * The CORS headers of a public answer, set after the handler (errors included). Retry-After is
+ * exposed because a cross-origin page cannot read it otherwise, and both the App and Segment's
+ * analytics-next wait out a 429 by it. app.ts also puts this around its per-client rate limit,
+ * whose 429 comes before any route's own middleware and would otherwise reach the page as a
+ * network error.
+ */
+export const publicAnswer: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Access-Control-Allow-Origin', '*');
+  c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
+};

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, SESSION_IDLE_MS } from '../team/index.js';
 
 /** https as the browser sees it: the URL's scheme, or the proxy's X-Forwarded-Proto when trusted. */
-export function requestIsHttps(c: Context, trustProxy: boolean): boolean {
+export function requestIsHttps(c: Context, trustProxy: boolean | number): boolean {
   if (trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
   return new URL(c.req.url).protocol === 'https:';
 }
@@ -13,7 +13,7 @@ export function requestIsHttps(c: Context, trustProxy: boolean): boolean {
  * console and the API share it), Secure on https. Lives as long as the idle expiry; the server
  * ends it sooner if unused.
  */
-export function setSessionCookie(c: Context, token: string, trustProxy: boolean): void {
+export function setSessionCookie(c: Context, token: string, trustProxy: boolean | number): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Strict',
@@ -23,7 +23,7 @@ export function setSessionCookie(c: Context, token: string, trustProxy: boolean)
   });
 }
 
-export function clearSessionCookie(c: Context, trustProxy: boolean): void {
+export function clearSessionCookie(c: Context, trustProxy: boolean | number): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: requestIsHttps(c, trustProxy) });
 }
 

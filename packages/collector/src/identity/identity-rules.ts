@@ -76,3 +76,24 @@ export function mergeTraits(
   if (incomingAt >= currentAt) return { ...current, ...incoming };
   return { ...incoming, ...current };
 }
+
+/** The part of a person a merge decides. */
+export interface MergeablePerson {
+  traits: Record<string, unknown>;
+  email: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/**
+ * The survivor of a merge (DESIGN §4): its own traits win over the absorbed person's, the
+ * earliest first-seen and latest last-seen are kept, and an email the survivor lacks is taken.
+ */
+export function mergedPersonFields(from: MergeablePerson, into: MergeablePerson): MergeablePerson {
+  return {
+    traits: { ...from.traits, ...into.traits },
+    email: into.email ?? from.email,
+    createdAt: Math.min(from.createdAt, into.createdAt),
+    lastSeenAt: Math.max(from.lastSeenAt, into.lastSeenAt),
+  };
+}

@@ -1,5 +1,6 @@
 import { EVENT_TYPES, LIMITS } from '@hark/protocol';
 import { z } from 'zod';
+import { parseInstant } from '../time.js';
 
 /** Segment libraries send some ids as numbers; they are stored as strings. */
 const id = z
@@ -8,8 +9,8 @@ const id = z
   .pipe(z.string().max(LIMITS.maxIdLength, `must be at most ${LIMITS.maxIdLength} characters`));
 
 const time = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
+  const ms = parseInstant(value);
+  if (ms === null || ms < 0) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date' });
     return z.NEVER;
   }

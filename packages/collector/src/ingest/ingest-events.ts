@@ -1,6 +1,7 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
 import { isVerifiedUser } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
+import { storeEvents } from './store-events.js';
 import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
 
@@ -46,7 +47,7 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
-  const outcomes = valid.length ? await store.ingest(project.id, valid) : [];
+  const outcomes = valid.length ? await storeEvents(store, project.id, valid) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
     const messageId = valid[i]!.messageId;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventContext } from '@hark/protocol';
 import { LIMITS } from '@hark/protocol';
 import { validEmail } from '../identity/email.js';
-import type { NormalizedEvent } from '../store/types.js';
+import { MAX_TIME } from '../time.js';
+import type { Geo, NormalizedEvent } from '../store/types.js';
 import { describeIssues, wireEventSchema } from './event-schema.js';
 import { checkJsonTree } from './json-tree.js';
 import { parseUserAgent } from './user-agent.js';
@@ -16,12 +17,12 @@ export interface RequestFacts {
   context: Record<string, unknown> | null;
   /** The User-Agent header, used when the event's context names none (browser beacons). */
   userAgent: string | null;
+  /** The request's location when geolocation is on; its address is never passed on. */
+  geo?: Geo | null;
 }
 
 export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | null } | { ok: false; code: string; message: string; messageId?: string };
 
-/** The last instant a Date can hold; a stored time past it could not be read back. */
-const MAX_TIME = 8.64e15;
 const UTM_KEYS = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' } as const;
 
 /**
@@ -48,6 +49,10 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
   const context = (facts.context ? { ...facts.context, ...ownContext.value } : ownContext.value) as EventContext;
   if (event.type === 'page') fillPageContext(context, properties.value);
   if (!context.campaign && typeof context.page?.url === 'string') deriveCampaign(context, context.page.url);
+  // Issue 11: an address is never stored, and a location is only the collector's own finding.
+  delete context.ip;
+  delete context.geo;
+  if (facts.geo) context.geo = facts.geo;
 
   const sentAt = event.sentAt ?? facts.sentAt;
   const happenedAt = event.timestamp ?? event.originalTimestamp;
@@ -58,6 +63,14 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
   const timestamp = corrected >= 0 && corrected <= MAX_TIME ? corrected : (happenedAt ?? facts.receivedAt);
 
   const userAgent = typeof context.userAgent === 'string' ? context.userAgent : facts.userAgent;
+  const device = parseUserAgent(userAgent);
+  // Serialised once: the cap is measured on exactly what the store writes, which then writes
+  // these strings as they are. The fields Hark drops (integrations, _metadata…) cost nothing.
+  const stored = { properties: JSON.stringify(properties.value), traits: JSON.stringify(traits.value), context: JSON.stringify(context), device: JSON.stringify(device) };
+  const size = Buffer.byteLength(stored.properties) + Buffer.byteLength(stored.traits) + Buffer.byteLength(stored.context) + Buffer.byteLength(stored.device);
+  if (size > LIMITS.maxEventBytes) {
+    return { ok: false, code: 'event_too_large', message: `The event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}.`, messageId };
+  }
   const normalized: NormalizedEvent = {
     messageId: event.messageId ?? `srv-${randomUUID()}`,
     type: event.type,
@@ -69,23 +82,15 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
     properties: properties.value,
     traits: traits.value,
     context,
-    device: parseUserAgent(userAgent),
+    device,
+    stored,
     email: findEmail(event.type, traits.value, properties.value, context),
     verified: false,
     timestamp: Math.round(timestamp),
     sentAt: sentAt ?? null,
     receivedAt: facts.receivedAt,
+    geo: facts.geo ?? null,
   };
-  let size: number;
-  try {
-    size = Buffer.byteLength(JSON.stringify(raw));
-  } catch {
-    // Fields Hark drops unread (integrations, _metadata…) are not depth-checked; deep enough, they overflow the stack here.
-    return { ok: false, code: 'invalid_event', message: `The event is nested deeper than ${LIMITS.maxDepth} levels.`, messageId };
-  }
-  if (size > LIMITS.maxEventBytes) {
-    return { ok: false, code: 'event_too_large', message: `The event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}.`, messageId };
-  }
   return { ok: true, event: normalized, userHash: event.userHash ?? null };
 }
 
@@ -126,4 +131,9 @@ function findEmail(
     if (email) return email;
   }
   return null;
+}
+
+/** The JSON a store writes for an event's object fields (for callers that build events by hand: tests, the bench). */
+export function storedJsonOf(event: Pick<NormalizedEvent, 'properties' | 'traits' | 'context' | 'device'>): NormalizedEvent['stored'] {
+  return { properties: JSON.stringify(event.properties), traits: JSON.stringify(event.traits), context: JSON.stringify(event.context), device: JSON.stringify(event.device) };
 }

@@ -6,6 +6,8 @@ import type {
   PageRule,
   ValueCondition,
 } from '@hark/protocol';
+import { matchValue } from '@hark/protocol';
+import { compileGlob, compileRegex } from './page-match.js';
 import { readTrait, type TemplatePerson } from './template.js';
 
 /**
@@ -33,44 +35,8 @@ export interface DeliveryStats {
 
 export const NO_DELIVERIES: DeliveryStats = { shows: 0, lastShownAt: null, answered: false, deliveries: 0 };
 
-// ---- values (traits and event properties) ----------------------------------------------------
-
-const asNumber = (value: unknown): number | null => {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
-};
-
-const same = (actual: unknown, expected: unknown): boolean => {
-  if (actual === expected) return true;
-  if (typeof actual === 'number' || typeof expected === 'number') {
-    const a = asNumber(actual);
-    const b = asNumber(expected);
-    return a !== null && a === b;
-  }
-  return false;
-};
-
-/** One comparison; see `ValueCondition` in the protocol for the exact rules. */
-export function matchValue(actual: unknown, condition: ValueCondition): boolean {
-  switch (condition.op) {
-    case 'exists':
-      return actual !== undefined && actual !== null && actual !== '';
-    case 'equals':
-      return same(actual, condition.value);
-    case 'contains':
-      if (typeof actual === 'string') return actual.toLowerCase().includes(String(condition.value).toLowerCase());
-      if (Array.isArray(actual)) return actual.some((item) => same(item, condition.value));
-      return false;
-    case 'gt':
-    case 'lt': {
-      const a = asNumber(actual);
-      const b = asNumber(condition.value);
-      if (a === null || b === null) return false;
-      return condition.op === 'gt' ? a > b : a < b;
-    }
-  }
-}
+// ---- values (traits and event properties): compared by the protocol's matchValue, which the
+// message UI uses too, so both sides apply one set of rules --------------------------------------
 
 const describeCondition = (subject: string, condition: ValueCondition): string =>
   condition.op === 'exists' ? `${subject} exists` : `${subject} ${condition.op} ${JSON.stringify(condition.value)}`;
@@ -141,18 +107,22 @@ export function parsePageUrl(url: string): PageUrl {
 
 const stripSlash = (value: string): string => (value.length > 1 && value.endsWith('/') ? value.slice(0, -1) : value);
 
-const escapeRegExp = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export const globToRegExp = (glob: string): RegExp => new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`);
-
 export type UrlMatcher = (url: PageUrl) => boolean;
 
-/** Turns one rule into a matcher; regexes are compiled once per message, not per request. */
+/**
+ * Turns one rule into a matcher, once per message, not per request. Every matcher takes time
+ * linear in the URL (page-match.ts): the URL comes from a public request, the rule does not
+ * get to choose how long it runs.
+ */
 export function compilePageRule(rule: PageRule): UrlMatcher {
   const { match, value } = rule;
   if (match === 'contains') return (url) => url.href.includes(value);
   if (match === 'regex') {
-    const regex = new RegExp(value);
+    const regex = compileRegex(value);
+    // A pattern saved before RE2 ran these rules may use a feature it refuses. Such a rule
+    // cannot be answered, so it errs on the side of not showing: as an include rule it matches
+    // nothing, as an exclude rule it excludes every page.
+    if (!regex.ok) return () => rule.mode === 'exclude';
     return (url) => regex.test(url.href);
   }
   const onPath = value.startsWith('/');
@@ -165,8 +135,8 @@ export function compilePageRule(rule: PageRule): UrlMatcher {
     return (url) => stripSlash(target(url)) === expected;
   }
   if (match === 'starts_with') return (url) => target(url).startsWith(normalized);
-  const regex = globToRegExp(normalized);
-  return (url) => regex.test(target(url));
+  const glob = compileGlob(normalized);
+  return (url) => glob(target(url));
 }
 
 /** `HTTPS://Example.com/a` and `https://example.com/a` are one page. */

@@ -1,5 +1,7 @@
 import type { EligibleMessage, ExcludedMessage, ExclusionStage, Message, MessagesResponse } from '@hark/protocol';
+import { emptyFacts, evaluateRule, factsNeeded, mergeNeeded, noFacts, type FactsNeeded, type PersonFacts as RuleFacts, type Rule } from '../rules/index.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { SegmentStore, SuppressionRule, SuppressionRuleStore } from '../store/segment-store.js';
 import {
   audienceFailure,
   compilePage,
@@ -15,6 +17,8 @@ import {
   type PersonFacts,
 } from './conditions.js';
 import { deliveryIdFor } from './delivery-id.js';
+import { parseInstant } from '../time.js';
+import { loadEligibilityFacts } from './eligibility-facts.js';
 import { fillTemplate } from './template.js';
 
 /**
@@ -45,6 +49,9 @@ interface Compiled {
   endsAt: number | null;
   /** Where this message's events rules sit in the project-wide list. */
   ruleSlots: number[];
+  /** `audience.segment` and `audience.rules` (issue 11). */
+  segment: string | null;
+  rules: Rule | null;
 }
 
 interface CompiledProject {
@@ -53,6 +60,26 @@ interface CompiledProject {
   rules: { event: string; withinDays: number | undefined }[];
   /** Distinct event names live messages are triggered by: the App asks again after these. */
   triggerEvents: string[];
+  /** Segments live audiences name, and the facts their rule trees read (loaded once per request). */
+  segmentIds: string[];
+  needed: FactsNeeded | null;
+}
+
+/** The audience stores, when the caller has them: segments (kept membership) and suppression rules. */
+export interface AudienceStores {
+  segments: SegmentStore;
+  suppressionRules: SuppressionRuleStore;
+}
+
+const neededByRules = new WeakMap<readonly SuppressionRule[], FactsNeeded>();
+function suppressionNeeds(rules: readonly SuppressionRule[]): FactsNeeded {
+  let needed = neededByRules.get(rules);
+  if (!needed) {
+    needed = noFacts();
+    for (const rule of rules) factsNeeded(rule.rules, needed);
+    neededByRules.set(rules, needed);
+  }
+  return needed;
 }
 
 const compiledByList = new WeakMap<readonly Message[], CompiledProject>();
@@ -72,25 +99,37 @@ function compile(live: readonly Message[]): CompiledProject {
       return {
         message,
         page: compilePage(message.conditions.page.rules),
-        startsAt: schedule?.startsAt ? Date.parse(schedule.startsAt) : null,
-        endsAt: schedule?.endsAt ? Date.parse(schedule.endsAt) : null,
+        startsAt: parseInstant(schedule?.startsAt),
+        endsAt: parseInstant(schedule?.endsAt),
         ruleSlots: (message.conditions.audience.events ?? []).map((rule) => slotOf(rule.event, rule.withinDays)),
+        segment: message.conditions.audience.segment ?? null,
+        rules: (message.conditions.audience.rules as Rule | undefined) ?? null,
       };
     }),
     rules,
     triggerEvents: [...new Set(live.flatMap(({ conditions: { trigger } }) => (trigger.type === 'event' ? [trigger.event] : [])))],
+    segmentIds: [],
+    needed: null,
   };
+  compiled.segmentIds = [...new Set(compiled.messages.flatMap((m) => (m.segment ? [m.segment] : [])))];
+  for (const m of compiled.messages) if (m.rules) compiled.needed = factsNeeded(m.rules, compiled.needed ?? noFacts());
   compiledByList.set(live, compiled);
   return compiled;
 }
 
-export async function eligibleMessages(store: MessageStore, projectId: string, query: EligibilityQuery, now: number): Promise<MessagesResponse> {
+export async function eligibleMessages(
+  store: MessageStore,
+  projectId: string,
+  query: EligibilityQuery,
+  now: number,
+  audiences?: AudienceStores,
+): Promise<MessagesResponse> {
   const live = await store.live(projectId);
-  const { messages, rules, triggerEvents } = compile(live);
+  const { messages, rules, triggerEvents, segmentIds, needed } = compile(live);
   if (messages.length === 0) return query.debug ? { messages: [], triggerEvents, debug: { personId: null, excluded: [] } } : { messages: [], triggerEvents };
 
   const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
-  const facts = await store.eligibilityFacts(projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
+  const facts = await loadEligibilityFacts(store, projectId, { userId: query.userId, anonymousId: query.anonymousId, userVerified: query.userVerified, eventRules });
   const userId = facts.userIdIgnored ? null : query.userId;
 
   // Someone never seen is a visitor with no history; a user id means a user even before the
@@ -105,6 +144,20 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
   const personKey = known?.id ?? (query.anonymousId ? `anon:${query.anonymousId}` : `user:${query.userId}`);
   const url = query.url ? parsePageUrl(query.url) : null;
 
+  // Audiences (issue 11): kept segment memberships are read, not recomputed; trees in message
+  // audiences and suppression rules are evaluated on facts loaded once, for what they read.
+  const suppressionRules = audiences ? await audiences.suppressionRules.live(projectId) : [];
+  const memberOf = audiences && known && segmentIds.length ? await audiences.segments.memberOf(projectId, known.id, segmentIds) : new Set<string>();
+  let ruleFacts: RuleFacts | null = null;
+  if (audiences && (needed || suppressionRules.length)) {
+    const all = noFacts();
+    if (needed) mergeNeeded(all, needed);
+    mergeNeeded(all, suppressionNeeds(suppressionRules));
+    const loaded = known ? await audiences.segments.facts(projectId, known.id, all) : null;
+    ruleFacts = loaded ? { ...loaded, kind: person.kind } : emptyFacts({ kind: person.kind, userId: person.userId });
+  }
+  const suppressedBy = ruleFacts ? suppressionRules.find((rule) => evaluateRule(rule.rules, ruleFacts!, now)) : undefined;
+
   const eligible: EligibleMessage[] = [];
   const excluded: ExcludedMessage[] = [];
   for (const item of messages) {
@@ -116,7 +169,10 @@ export async function eligibleMessages(store: MessageStore, projectId: string, q
     let stage: ExclusionStage | null = null;
     let reason: string | null = null;
     if ((reason = audienceFailure(conditions.audience, person, (i) => facts.eventCounts[item.ruleSlots[i]!] ?? 0)) !== null) stage = 'audience';
+    else if (item.segment !== null && !memberOf.has(item.segment)) [stage, reason] = ['audience', `the person is not in segment ${item.segment}`];
+    else if (item.rules !== null && !(ruleFacts && evaluateRule(item.rules, ruleFacts, now))) [stage, reason] = ['audience', 'the audience rules do not hold for the person'];
     else if (facts.suppressed) [stage, reason] = ['suppression', 'the person is on the suppression list'];
+    else if (suppressedBy) [stage, reason] = ['suppression', `suppression rule "${suppressedBy.name}" (${suppressedBy.id}) holds for the person`];
     else if ((reason = scheduleFailure(item.startsAt, item.endsAt, now)) !== null) stage = 'schedule';
     else if ((reason = pageFailure(item.page, url)) !== null) stage = 'page';
     else if ((reason = triggerFailure(conditions.trigger, query.event)) !== null) stage = 'trigger';
@@ -161,3 +217,4 @@ function fillContent(message: Message, person: PersonFacts): EligibleMessage['co
   }
   return filled as unknown as EligibleMessage['content'];
 }
+

@@ -2,7 +2,9 @@ import type { Message, MessageKind, MessageStatus, StoredSchedule } from '@hark/
 import { z } from 'zod';
 import { add, collect, type FieldErrors } from './field-errors.js';
 import { isTimeZone, localTimeToUtc } from './conditions.js';
+import { compileRegex, MAX_REGEX_STEPS_PER_MESSAGE } from './page-match.js';
 import { templateProblem } from './template.js';
+import { validateRule } from '../rules/index.js';
 
 /**
  * What `POST /api/v1/messages` accepts, and the checks no type can express (regexes that
@@ -68,6 +70,9 @@ const schema = z.strictObject({
             .array(z.strictObject({ event: key, atLeast: count(1_000_000), withinDays: positive(3650).optional() }))
             .max(10)
             .optional(),
+          segment: z.string().min(1).max(200).optional(),
+          // Checked by the rule engine below, with its paths and limits.
+          rules: z.record(z.string(), z.unknown()).optional(),
         })
         .default({}),
       page: z
@@ -156,6 +161,10 @@ export function validateMessage(input: unknown): ValidationResult {
   const conditions = isObject(raw.conditions) ? raw.conditions : {};
   checkPageRules(conditions.page, fields);
   checkValues(isObject(conditions.audience) ? conditions.audience.traits : undefined, 'conditions.audience.traits', fields);
+  if (isObject(conditions.audience) && conditions.audience.rules !== undefined) {
+    const checked = validateRule(conditions.audience.rules, 'conditions.audience.rules');
+    if (!checked.ok) for (const [path, problem] of Object.entries(checked.fields)) add(fields, path, problem);
+  }
   if (isObject(conditions.trigger) && conditions.trigger.type === 'event') checkValues(conditions.trigger.where, 'conditions.trigger.where', fields);
   const rawSchedule = conditions.schedule;
   const schedule = isSchedule(rawSchedule) ? checkSchedule(rawSchedule, fields) : null;
@@ -194,6 +203,7 @@ function checkContent(kind: MessageKind | null, content: Record<string, unknown>
 
 function checkPageRules(page: unknown, fields: FieldErrors): void {
   const rules = isObject(page) && Array.isArray(page.rules) ? page.rules : [];
+  let steps = 0;
   rules.forEach((rule, i) => {
     if (!isObject(rule) || typeof rule.value !== 'string') return;
     const path = `conditions.page.rules.${i}.value`;
@@ -203,10 +213,11 @@ function checkPageRules(page: unknown, fields: FieldErrors): void {
     }
     if (rule.match !== 'regex') return;
     if (rule.value.length > MAX_REGEX) return add(fields, path, `must be at most ${MAX_REGEX} characters for a regex`);
-    try {
-      new RegExp(rule.value);
-    } catch {
-      add(fields, path, 'must be a valid regular expression');
+    const compiled = compileRegex(rule.value);
+    if (!compiled.ok) return add(fields, path, compiled.problem);
+    steps += compiled.steps;
+    if (steps > MAX_REGEX_STEPS_PER_MESSAGE) {
+      add(fields, path, `brings this message's regex rules to ${steps} compiled steps, more than the ${MAX_REGEX_STEPS_PER_MESSAGE} a message may take`);
     }
   });
 }

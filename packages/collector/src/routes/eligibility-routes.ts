@@ -50,7 +50,10 @@ export function eligibilityRoutes(deps: { store: Store; clock: Clock }): Hono {
     }
     const debug = ['1', 'true'].includes(c.req.query('debug') ?? '');
 
-    const answer = await eligibleMessages(deps.store.messages, project.id, { userId, anonymousId, userVerified, url, event, debug }, deps.clock.now());
+    const answer = await eligibleMessages(deps.store.messages, project.id, { userId, anonymousId, userVerified, url, event, debug }, deps.clock.now(), {
+      segments: deps.store.segments,
+      suppressionRules: deps.store.suppressionRules,
+    });
     c.header('Cache-Control', 'no-store');
     return c.json(answer);
   });

@@ -3,12 +3,15 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import { publicCors } from '../http/public-cors.js';
-import { senderForKey, writeKeyFromRequest } from '../http/auth.js';
+import { keyFromRequest, senderForKey } from '../http/auth.js';
+import { clientAddress } from '../http/client-address.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { GeoLocator } from '../geo/geo-locator.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
+import { parseInstant } from '../time.js';
 
 const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
   identify: 'identify',
@@ -19,11 +22,22 @@ const SINGLE_EVENT_ROUTES: Record<string, EventType> = {
   alias: 'alias',
 };
 
+/**
+ * Each route also answers at its first letter: Segment's browser library (analytics-next) posts
+ * an event to its type's initial (`/v1/t`, `/v1/i`, `/v1/p`, `/v1/s`, `/v1/g`, `/v1/a`) and a
+ * batch to `/v1/b`. Same auth, caps, validation and answer.
+ */
+const withShortPath = (path: string): string[] => [`/${path}`, `/${path.charAt(0)}`];
+
 export interface IngestDeps {
   store: Store;
   clock: Clock;
   /** Applied per write key once the request is authenticated. */
   perKeyLimit?: RateLimiter;
+  /** Turns the client address into a location (HARK_GEO); absent when off. */
+  geo?: GeoLocator | null;
+  /** Read the address from X-Forwarded-For (HARK_TRUST_PROXY). */
+  trustProxy?: boolean | number;
 }
 
 /**
@@ -32,16 +46,21 @@ export interface IngestDeps {
  */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const routes = new Hono();
-  routes.use('*', publicCors({ allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86400 }));
+  // X-Retry-Count: analytics-next sends it on every resend, so its pre-flight asks for it.
+  routes.use(
+    '*',
+    publicCors({ allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Content-Encoding', 'X-Retry-Count'], maxAge: 86400 }),
+  );
 
   const sender = async (c: Context, bodyKey: unknown) => {
-    const key = writeKeyFromRequest(c) ?? (typeof bodyKey === 'string' ? bodyKey : null);
+    const key = keyFromRequest(c) ?? (typeof bodyKey === 'string' && bodyKey ? { key: bodyKey, from: 'body' as const } : null);
     const found = await senderForKey(deps.store, key, c.req.header('origin'));
     deps.perKeyLimit?.take(found.project.id, 'project');
     return found;
   };
+  const locate = (c: Context) => (deps.geo ? deps.geo.locate(clientAddress(c, deps.trustProxy ?? false)) : null);
 
-  routes.post('/batch', async (c) => {
+  const batchRoute = async (c: Context) => {
     const receivedAt = deps.clock.now();
     const body = await readJsonBody(c.req.raw, LIMITS.maxBatchBytes, nodeIncoming(c.env));
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { batch?: unknown }).batch)) {
@@ -57,12 +76,14 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       sentAt: parseTime(sentAt),
       context: batchContext(context),
       userAgent: c.req.header('user-agent') ?? null,
+      geo: locate(c),
     });
     return c.json(result, 200);
-  });
+  };
+  routes.on('POST', withShortPath('batch'), batchRoute);
 
   for (const [path, type] of Object.entries(SINGLE_EVENT_ROUTES)) {
-    routes.post(`/${path}`, async (c) => {
+    const eventRoute = async (c: Context) => {
       const receivedAt = deps.clock.now();
       const body = await readJsonBody(c.req.raw, LIMITS.maxEventBytes * 2, nodeIncoming(c.env));
       if (!isObject(body)) throw new ApiError(400, 'invalid_event', 'The body must be one event as a JSON object.');
@@ -73,11 +94,13 @@ export function ingestRoutes(deps: IngestDeps): Hono {
         sentAt: null,
         context: null,
         userAgent: c.req.header('user-agent') ?? null,
+        geo: locate(c),
       });
       const rejected = result.rejected[0];
       if (rejected) throw new ApiError(400, rejected.code, rejected.message);
       return c.json(result, 200);
-    });
+    };
+    routes.on('POST', withShortPath(path), eventRoute);
   }
   return routes;
 }
@@ -101,7 +124,5 @@ function batchContext(value: unknown): Record<string, unknown> | null {
 }
 
 function parseTime(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  return typeof value === 'string' || typeof value === 'number' ? parseInstant(value) : null;
 }

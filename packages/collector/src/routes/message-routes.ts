@@ -10,6 +10,7 @@ import { add, collect, type FieldErrors } from '../messages/field-errors.js';
 import { isObject, MESSAGE_STATUSES, mergePatch, toDefinition, validateMessage } from '../messages/message-schema.js';
 import type { TimeRange } from '../store/message-store.js';
 import type { Store } from '../store/store.js';
+import { parseInstant } from '../time.js';
 import { readPageQuery } from './page-query.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -88,6 +89,11 @@ export function messageRoutes(deps: { store: Store; clock: Clock }): Hono<{ Vari
           : null,
       answers: message.kind === 'input' || message.kind === 'survey' ? await messages.answers(projectId, message.id, range, readPageQuery(c.req.query())) : null,
     };
+    // docs/MESSAGES.md: an input's answer is its text, as `value` (what Message Answered carries)
+    // and as `text`; the store keeps a grade apart from text, so `value` is filled in here.
+    if (message.kind === 'input' && results.answers) {
+      results.answers.items = results.answers.items.map((answer) => ({ ...answer, value: answer.text }));
+    }
     return c.json(results);
   });
 
@@ -147,9 +153,9 @@ function readRange(query: Record<string, string>): TimeRange {
   const read = (key: 'from' | 'to'): number | null => {
     const value = query[key];
     if (value === undefined || value === '') return null;
-    const ms = Date.parse(value);
-    if (!Number.isFinite(ms)) fields[key] = 'must be an ISO-8601 date, such as 2026-11-01 or 2026-11-01T00:00:00Z';
-    return Number.isFinite(ms) ? ms : null;
+    const ms = parseInstant(value);
+    if (ms === null) fields[key] = 'must be an ISO-8601 date, such as 2026-11-01 or 2026-11-01T00:00:00Z';
+    return ms;
   };
   const range = { from: read('from'), to: read('to') };
   if (range.from !== null && range.to !== null && range.to <= range.from) fields.to = 'must be after from';

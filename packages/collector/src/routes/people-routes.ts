@@ -40,9 +40,10 @@ export function peopleRoutes(deps: { store: Store; clock?: Clock }): Hono<{ Vari
   });
 
   routes.get('/people/:id', async (c) => {
-    const person = await deps.store.getPerson(c.get('project').id, c.req.param('id'));
+    const projectId = c.get('project').id;
+    const person = await deps.store.getPerson(projectId, c.req.param('id'));
     if (!person) throw new ApiError(404, 'not_found', 'No person has this id.');
-    return c.json(person);
+    return c.json({ ...person, segments: await deps.store.segments.forPerson(projectId, person.id) });
   });
 
   // The console edits traits: each key given is set or replaced, a null removes it.

@@ -11,7 +11,7 @@ export interface SessionRouteDeps {
   membership: Membership;
   /** Password guesses per client address and per email; login, setup and invites take from them. */
   limits: { perAddress: RateLimiter; perEmail: RateLimiter };
-  trustProxy: boolean;
+  trustProxy: boolean | number;
 }
 
 /**

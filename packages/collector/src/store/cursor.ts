@@ -31,3 +31,15 @@ export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, keyOf
   const last = kept[kept.length - 1];
   return { items: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/**
+ * The sort key a page cursor carries, or nulls for the first page. A cursor this endpoint did
+ * not give out throws InvalidCursorError (a 400).
+ */
+export function cursorKey<const S extends readonly ('string' | 'number')[]>(cursor: string | null, shape: S): { [K in keyof S]: (S[K] extends 'number' ? number : string) | null } {
+  type Key = { [K in keyof S]: (S[K] extends 'number' ? number : string) | null };
+  if (!cursor) return shape.map(() => null) as unknown as Key;
+  const key = decodeCursor(cursor, shape);
+  if (!key) throw new InvalidCursorError();
+  return key as unknown as Key;
+}

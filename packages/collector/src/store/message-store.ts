@@ -8,8 +8,9 @@ import type { Page, PageQuery, PersonKind } from './types.js';
  * change without the other. Exposed as `store.messages`. Asynchronous for the same reason as
  * `Store`: SQLite answers synchronously, PostgreSQL cannot.
  *
- * Interaction events (`Message Shown` …) are not written through here: the store applies them
- * inside the ingest transaction, so a delivery is updated exactly when its event is stored.
+ * Interaction events (`Message Shown` …) are not written through here: the ingest unit of work
+ * applies them (messages/record-interaction.ts), so a delivery is updated exactly when its event
+ * is stored.
  */
 export interface MessageStore {
   create(projectId: string, message: MessageRecord, now: number): Promise<Message>;
@@ -28,8 +29,18 @@ export interface MessageStore {
    */
   live(projectId: string): Promise<readonly Message[]>;
 
-  /** Everything eligibility needs about one person, in one call (one round trip per concern). */
-  eligibilityFacts(projectId: string, query: FactsQuery): Promise<EligibilityFacts>;
+  /**
+   * The reads eligibility makes per request (messages/eligibility-facts.ts applies the rules to
+   * them): the person an identity points at, the suppression list, event counts and delivery
+   * history. Each is one indexed query, never one per message.
+   */
+  person(projectId: string, type: 'user' | 'anonymous', value: string): Promise<FactsPerson | null>;
+  /** On the suppression list by any of these user ids, or by the email. */
+  isSuppressed(projectId: string, by: { userIds: readonly string[]; email: string | null }): Promise<boolean>;
+  /** One count per rule, same order; the person's aliases included. */
+  countEvents(personId: string, rules: readonly EventRule[]): Promise<number[]>;
+  /** By message id, over every delivery of the person and their aliases. */
+  deliveryStats(projectId: string, personId: string): Promise<Map<string, DeliveryStats>>;
 
   results(projectId: string, messageId: string, range: TimeRange): Promise<MessageCounts>;
   answers(projectId: string, messageId: string, range: TimeRange, page: PageQuery): Promise<Page<MessageAnswer>>;
@@ -40,35 +51,14 @@ export interface MessageStore {
   removeSuppression(projectId: string, entry: { type: Suppression['type']; value: string }): Promise<boolean>;
 }
 
-export interface FactsQuery {
+/** A person as eligibility reads them. */
+export interface FactsPerson {
+  id: string;
+  kind: PersonKind;
   userId: string | null;
-  anonymousId: string | null;
-  /**
-   * The request proved the user id (valid userHash). Without proof a verified person is not
-   * read through their user id (DESIGN §4); their anonymous id on this device still reaches them.
-   */
-  userVerified: boolean;
-  /** Distinct events-performed rules across the live messages; counted in one query. */
-  eventRules: EventRule[];
-}
-
-export interface EligibilityFacts {
-  /** Null for someone the collector has never seen: no row is created by asking. */
-  person: {
-    id: string;
-    kind: PersonKind;
-    userId: string | null;
-    email: string | null;
-    traits: Record<string, unknown>;
-  } | null;
-  /** The user id named a verified person and came without proof, so it was not used. */
-  userIdIgnored: boolean;
-  /** On the project's suppression list by user id (the person's or the one asked with) or email. */
-  suppressed: boolean;
-  /** Same order as `FactsQuery.eventRules`. */
-  eventCounts: number[];
-  /** By message id; absent means the person never got that message. */
-  deliveries: Map<string, DeliveryStats>;
+  email: string | null;
+  traits: Record<string, unknown>;
+  verified: boolean;
 }
 
 /** Epoch ms, either end open. */

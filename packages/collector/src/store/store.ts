@@ -1,8 +1,6 @@
 import type {
   ActivityItem,
   CompanyDetail,
-  IngestOutcome,
-  NormalizedEvent,
   Page,
   PageQuery,
   PeopleQuery,
@@ -16,10 +14,16 @@ import type {
   PersonExport,
   Project,
   ProjectSettings,
+  ProjectTotals,
 } from './types.js';
 
+import type { CompanyStore } from './company-store.js';
+import type { ImportStore } from './import-store.js';
+import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
+import type { IngestUnitOfWork } from './ports.js';
 import type { TeamStore } from './team-store.js';
+import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
  * Everything the collector keeps. Asynchronous on purpose: the embedded SQLite store answers
@@ -27,8 +31,11 @@ import type { TeamStore } from './team-store.js';
  *
  * Every method is scoped to a project; no method reads across projects.
  */
-export interface Store {
-  /** Creates the default project on first start, with the given keys or new ones. */
+export interface Store extends IngestUnitOfWork {
+  /**
+   * Creates the default project on first start, with the given keys or new ones. The secret key
+   * is stored as a hash: the answer carries it only when it was just made or is given here.
+   */
   ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): Promise<{ project: Project; created: boolean }>;
   /** Also honours a rotated key until its grace period ends. */
   findProjectByWriteKey(writeKey: string): Promise<Project | null>;
@@ -36,15 +43,11 @@ export interface Store {
   /** For a team member's session, which names its project by id. */
   findProjectById(projectId: string): Promise<Project | null>;
   updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
-  /** Issues a new key; the old one keeps working for `graceMs` (0: stops at once). */
+  /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
-  /**
-   * Stores events in order, in one transaction: dedupes by messageId, resolves each event to a
-   * person (creating, linking or merging as the identity rules say) and records it.
-   * When this resolves, every `stored` event is durable.
-   */
-  ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]>;
+  // transact(weight, work): the ingest unit of work (ports.ts). Events are written through it
+  // by ingest/write-events.ts, which holds every rule; the store only holds rows.
 
   listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>>;
   /** Follows merges: asking for a person that was merged away answers with the survivor. */
@@ -71,9 +74,21 @@ export interface Store {
 
   /** In-app messages, deliveries and the message suppression list. */
   readonly messages: MessageStore;
+  /** Static lists and their members (audiences, DESIGN §8). */
+  readonly lists: ListStore;
+  /** Segments with kept membership. */
+  readonly segments: SegmentStore;
+  /** Rule trees whose people get no message. */
+  readonly suppressionRules: SuppressionRuleStore;
 
+  /** How many rows the project holds of each kind (the console's first run, and tests that check a read wrote nothing). */
+  projectTotals(projectId: string): Promise<ProjectTotals>;
   /** Team members, their sessions and invites (the console's accounts). */
   readonly team: TeamStore;
+  /** Companies and their people, the rows `group` calls write too (issue 11). */
+  readonly companies: CompanyStore;
+  /** CSV import jobs onto lists (issue 11). */
+  readonly imports: ImportStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -5,7 +5,11 @@ export interface Project {
   id: string;
   name: string;
   writeKey: string;
-  secretKey: string;
+  /**
+   * The plain secret key, only on the project answered when the key was made (first start,
+   * rotation) or pinned (HARK_SECRET_KEY): the store keeps nothing but its SHA-256.
+   */
+  secretKey?: string;
   createdAt: number;
   settings: ProjectSettings;
   /** Rotated verification secrets still honoured until their grace period ends. */
@@ -53,9 +57,38 @@ export interface NormalizedEvent {
   /** True when the request used the secret key or the identify carried a valid userHash. */
   verified: boolean;
   device: Device;
+  /**
+   * The JSON the store writes for the object fields, serialised once at normalisation: the
+   * 32 KB event cap is measured on these strings, and no store stringifies them again.
+   */
+  stored: StoredJson;
   timestamp: number;
   sentAt: number | null;
   receivedAt: number;
+  /** Where the request came from (issue 11), found by the collector; the address itself is never kept. */
+  geo?: Geo | null;
+}
+
+/**
+ * A location found from a request's address (see /work/briefs/geo-shape.md, ARCHITECTURE.md):
+ * on the event as `context.geo`, on the person as the last known location. Every key is
+ * present; null when unknown or cut by HARK_GEO=country.
+ */
+export interface Geo {
+  city: string | null;
+  /** First-level subdivision name, e.g. "England", "California". */
+  region: string | null;
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string | null;
+  /** AF AN AS EU NA OC SA. */
+  continent: string | null;
+}
+
+export interface StoredJson {
+  properties: string;
+  traits: string;
+  context: string;
+  device: string;
 }
 
 /** What happened to one event handed to `Store.ingest`, in the same order. */
@@ -93,6 +126,8 @@ export interface PersonDetail extends PersonSummary {
   counts: { events: number; pageViews: number; tracks: number; identifies: number };
   /** The ids of people that were merged into this one. */
   mergedFrom: string[];
+  /** The last known location (issue 11 geolocation), null when never located. */
+  location: Geo | null;
 }
 
 export interface ActivityItem {
@@ -167,4 +202,11 @@ export interface ErasedIdentity {
   type: IdentityType;
   value: string;
   erasedAt: string;
+}
+
+export interface ProjectTotals {
+  people: number;
+  identities: number;
+  events: number;
+  deliveries: number;
 }

@@ -74,7 +74,10 @@ export function createInstance(initial?: HarkOptions): Instance {
   };
 
   const methods: Record<Exclude<keyof Hark, 'on'>, Function> = {
-    init: (changes: HarkOptions) => Object.assign(options, props(changes)),
+    // Block bodies: the wrapper below drops what a method returns, and terser would keep a `return`.
+    init: (changes: HarkOptions) => {
+      Object.assign(options, props(changes));
+    },
     identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
       record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
@@ -88,14 +91,23 @@ export function createInstance(initial?: HarkOptions): Instance {
       need(name == null || typeof name == 'string');
       record('page', { name, properties: { ...pageInfo(), ...props(properties) } });
     },
-    group: (groupId: unknown, traits?: Properties) => record('group', { groupId: id(groupId), traits: props(traits) }),
-    reset: identity.clear,
+    group: (groupId: unknown, traits?: Properties) => {
+      record('group', { groupId: id(groupId), traits: props(traits) });
+    },
+    // The new anonymous id is stored at once, so a server render or another script reading the
+    // cookie sees it before the next event; an opted-out visitor gets none.
+    reset: () => {
+      identity.clear();
+      allowed() && identity.anonymousId();
+    },
     optOut: () => {
       choose('out');
       queue.clear();
       identity.clear();
     },
-    optIn: () => choose('in'),
+    optIn: () => {
+      choose('in');
+    },
     debug: (on?: boolean) => {
       options.debug = on !== false;
     },

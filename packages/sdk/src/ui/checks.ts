@@ -1,4 +1,4 @@
-import type { MessageColors, PropertyCondition } from '@hark/protocol';
+import { matchValue, type MessageColors, type PropertyCondition } from '@hark/protocol';
 
 /**
  * Small checks the UI makes on what the collector sent before any of it reaches the page. The
@@ -34,24 +34,7 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 export const isEmail = (text: string): boolean => EMAIL.test(text);
 
 // ---- event triggers: `where` conditions on the tracked event's properties ---------------------
-// asNumber, same and the switch in whereHolds are a near-copy of asNumber, same and matchValue in
-// the collector's src/messages/conditions.ts, on purpose: packages/protocol holds types only, and
-// hark-ui.js cannot import the collector. A change to one side belongs in the other too.
-
-const asNumber = (value: unknown): number | null => {
-  if (typeof value == 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value == 'string' && value.trim() != '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
-};
-
-const same = (actual: unknown, expected: unknown): boolean => {
-  if (actual === expected) return true;
-  if (typeof actual == 'number' || typeof expected == 'number') {
-    const a = asNumber(actual);
-    return a !== null && a === asNumber(expected);
-  }
-  return false;
-};
+// Compared with the protocol's matchValue, the same rules the collector applies.
 
 /** A property by name, or by dotted path into nested objects (`plan.name`). */
 function readProperty(properties: Record<string, unknown>, path: string): unknown {
@@ -70,24 +53,5 @@ function readProperty(properties: Record<string, unknown>, path: string): unknow
  * string), `contains` (case-insensitive substring, or an array element), `exists`, `gt`, `lt`.
  */
 export function whereHolds(conditions: PropertyCondition[] | undefined, properties: Record<string, unknown> | undefined): boolean {
-  return (conditions ?? []).every((condition) => {
-    const actual = readProperty(properties ?? {}, condition.property);
-    switch (condition.op) {
-      case 'exists':
-        return actual !== undefined && actual !== null && actual !== '';
-      case 'equals':
-        return same(actual, condition.value);
-      case 'contains':
-        if (typeof actual == 'string') return actual.toLowerCase().includes(String(condition.value).toLowerCase());
-        return Array.isArray(actual) && actual.some((item) => same(item, condition.value));
-      case 'gt':
-      case 'lt': {
-        const a = asNumber(actual);
-        const b = asNumber(condition.value);
-        return a !== null && b !== null && (condition.op == 'gt' ? a > b : a < b);
-      }
-      default:
-        return false;
-    }
-  });
+  return (conditions ?? []).every((condition) => matchValue(readProperty(properties ?? {}, condition.property), condition));
 }

@@ -1,16 +1,15 @@
 import type { Database } from 'better-sqlite3';
-import type { IngestOutcome, NormalizedEvent } from '../types.js';
 
 /** Events written in one transaction at most; a bigger queue is split over several commits. */
 const MAX_EVENTS_PER_COMMIT = 2_000;
 
-/** Writes one caller's batch inside the transaction the group commit holds. */
-type Write = (projectId: string, events: NormalizedEvent[]) => IngestOutcome[];
+/** One caller's work, run inside the transaction the group commit holds. */
+type Work<T> = () => Promise<T>;
 
 interface Pending {
-  projectId: string;
-  events: NormalizedEvent[];
-  resolve: (outcomes: IngestOutcome[]) => void;
+  weight: number;
+  work: Work<unknown>;
+  resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -25,10 +24,13 @@ export interface Durability {
 }
 
 export interface GroupCommit {
-  /** Queues one caller's batch; resolves once the transaction holding it has committed. */
-  ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]>;
+  /**
+   * Queues one caller's work (`weight`: events it writes); resolves with its result once the
+   * transaction holding it has committed (and, with `durability`, is on disk).
+   */
+  run<T>(weight: number, work: Work<T>): Promise<T>;
   /** Writes whatever is queued now (before the store closes). */
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 /**
@@ -51,27 +53,42 @@ export interface GroupCommit {
  *   (Failures are rare, as events are validated before they reach the store; so the common case
  *   pays for no savepoints.)
  */
-export function createGroupCommit(db: Database, write: Write, durability?: Durability): GroupCommit {
+export function createGroupCommit(db: Database, durability?: Durability): GroupCommit {
   let queue: Pending[] = [];
+  let flushing: Promise<void> | null = null;
   let scheduled = false;
   // `synchronous` cannot change inside a transaction, so it is set around the group's.
   const relaxed = durability && db.prepare('PRAGMA synchronous = NORMAL');
   const strict = durability && db.prepare('PRAGMA synchronous = FULL');
-  const transaction = db.transaction((group: Pending[]) => group.map((item) => write(item.projectId, item.events)));
+  const begin = db.prepare('BEGIN');
+  const commitStatement = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
 
-  const commit = (group: Pending[]): void => {
-    let outcomes: IngestOutcome[][];
+  /**
+   * The work is async (the domain awaits its repositories) but only ever awaits these
+   * synchronous statements, so the whole group runs in microtasks of one event-loop turn: no
+   * other request's statement can land inside this transaction.
+   */
+  const commit = async (group: Pending[]): Promise<void> => {
+    const results: unknown[] = [];
     try {
       relaxed?.run();
-      outcomes = transaction(group);
+      begin.run();
+      try {
+        for (const item of group) results.push(await item.work());
+        commitStatement.run();
+      } catch (error) {
+        if (db.inTransaction) rollback.run();
+        throw error;
+      }
     } catch (error) {
       if (group.length === 1) group[0]!.reject(error);
-      else for (const item of group) commit([item]);
+      else for (const item of group) await commit([item]);
       return;
     } finally {
       strict?.run();
     }
-    const answer = () => group.forEach((item, i) => item.resolve(outcomes[i]!));
+    const answer = () => group.forEach((item, i) => item.resolve(results[i]));
     if (!durability) answer();
     else
       durability.syncWal().then(answer, (error: unknown) => {
@@ -80,29 +97,43 @@ export function createGroupCommit(db: Database, write: Write, durability?: Durab
       });
   };
 
-  const flush = (): void => {
-    scheduled = false;
+  const drain = async (): Promise<void> => {
     while (queue.length > 0) {
-      let events = 0;
+      let weight = 0;
       let size = 0;
-      while (size < queue.length && (size === 0 || events + queue[size]!.events.length <= MAX_EVENTS_PER_COMMIT)) {
-        events += queue[size]!.events.length;
+      while (size < queue.length && (size === 0 || weight + queue[size]!.weight <= MAX_EVENTS_PER_COMMIT)) {
+        weight += queue[size]!.weight;
         size++;
       }
       const group = queue.slice(0, size);
       queue = queue.slice(size);
-      commit(group);
+      await commit(group);
     }
   };
 
+  const flush = (): Promise<void> => {
+    flushing ??= drain().finally(() => {
+      flushing = null;
+      if (queue.length > 0) schedule();
+    });
+    return flushing;
+  };
+
+  // Work queued while the event loop is busy waits for its next turn, and shares that commit.
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
+    });
+  };
+
   return {
-    ingest(projectId, events) {
-      return new Promise<IngestOutcome[]>((resolve, reject) => {
-        queue.push({ projectId, events, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+    run<T>(weight: number, work: Work<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ weight, work, resolve: resolve as (result: unknown) => void, reject });
+        schedule();
       });
     },
     flush,

@@ -237,6 +237,128 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 6 (trust, issue 9): the secret key is kept only as its SHA-256 (secret_key_hash, there from the
+  // start); the plain copy is blanked. secure_delete is on before migrations run, so the old
+  // bytes do not stay in the page.
+  `
+  UPDATE projects SET secret_key = '';
+  `,
+  // 7 (audiences, issue 11): static lists and who is on them. The CSV importer writes the same rows.
+  `
+  CREATE TABLE lists (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX lists_by_created ON lists(project_id, created_at DESC, id DESC);
+
+  CREATE TABLE list_members (
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, list_id, person_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX list_members_by_person ON list_members(project_id, person_id);
+  `,
+  // 8 (audiences, issue 11): segments with kept membership, per-person per-event daily counts,
+  // re-check times for rolling windows, suppression rules, and the person's last known place.
+  `
+  CREATE TABLE segments (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    -- filling while the background fill runs after a create or an edit; ready after.
+    status TEXT NOT NULL CHECK (status IN ('filling', 'ready')),
+    processed INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    -- The fill walks people by id; it resumes here after a restart.
+    fill_after TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE segment_members (
+    project_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    entered_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, segment_id, person_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX segment_members_by_person ON segment_members(project_id, person_id);
+
+  -- "Did X N times in the last T days" reads these, never the raw events. Rows stay on the
+  -- person id they were counted under and are read through person_aliases, like events.
+  CREATE TABLE event_daily_counts (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, person_id, event, day)
+  ) WITHOUT ROWID;
+  INSERT INTO event_daily_counts (project_id, person_id, event, day, count)
+    SELECT project_id, person_id, name, timestamp / 86400000, count(*) FROM events
+    WHERE type = 'track' AND name IS NOT NULL GROUP BY project_id, person_id, name, timestamp / 86400000;
+
+  -- When a person's answer to some segment can next change with time alone (a day leaving a
+  -- rolling window); the sweep re-evaluates them then. One row per person, the earliest time.
+  CREATE TABLE audience_rechecks (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, person_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX audience_rechecks_by_due ON audience_rechecks(due_at);
+
+  CREATE TABLE suppression_rules (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+
+  -- Last known place, JSON { country, region, city, continent } (written at ingest by geolocation).
+  ALTER TABLE people ADD COLUMN geo TEXT;
+  `,
+  // 9 (audiences, issue 11): companies listed newest first. (A person's last known location,
+  // people.geo, came with migration 8.)
+  `
+  CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
+  `,
+  // 10 (audiences, CSV import, issue 11): import jobs with their progress, and the rows they refused.
+  `
+  CREATE TABLE imports (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX imports_by_status ON imports(status);
+
+  CREATE TABLE import_rejections (
+    import_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (import_id, line)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

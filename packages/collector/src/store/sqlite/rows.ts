@@ -1,5 +1,6 @@
-import type { ActivityItem, CompanySummary, Device, PersonKind, PersonSummary } from '../types.js';
 import type { EventType } from '@hark/protocol';
+import type { StoredPerson } from '../ports.js';
+import type { ActivityItem, CompanySummary, Device, PersonKind, PersonSummary } from '../types.js';
 
 /** Rows as better-sqlite3 returns them, and their mapping to the store's API shapes. */
 export interface PersonRow {
@@ -38,6 +39,14 @@ export interface CompanyRow {
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The columns every person read selects (toPersonSummary reads them). */
+export const PERSON_COLUMNS = 'id, kind, user_id, email, traits, traits_at, created_at, last_seen_at';
+/** The columns an event is read back with (toActivityItem reads them). */
+export const EVENT_COLUMNS = 'seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at';
+/** The columns an event is written with, in the order the ingest repository binds them. */
+export const EVENT_INSERT_COLUMNS =
+  'project_id, message_id, person_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, sent_at, received_at';
+
 /** A person and everyone merged into them, as an SQL subquery over `@id` (see person_aliases). */
 export const PERSON_AND_ALIASES = '(SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
 
@@ -52,6 +61,20 @@ export function toPersonSummary(row: PersonRow): PersonSummary {
     traits,
     firstSeenAt: iso(row.created_at),
     lastSeenAt: iso(row.last_seen_at),
+  };
+}
+
+export function toStoredPerson(row: PersonRow): StoredPerson {
+  return {
+    id: row.id,
+    kind: row.kind,
+    userId: row.user_id,
+    email: row.email,
+    traits: JSON.parse(row.traits) as Record<string, unknown>,
+    traitsAt: row.traits_at,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    verified: row.verified === 1,
   };
 }
 

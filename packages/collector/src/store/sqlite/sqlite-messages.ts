@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MESSAGE_EVENTS, type Message, type MessageAnswer, type MessageKind, type Suppression } from '@hark/protocol';
+import type { Message, MessageAnswer, MessageKind, Suppression } from '@hark/protocol';
 import type { Database, Statement } from 'better-sqlite3';
-import type { DeliveryStats } from '../../messages/conditions.js';
-import { deliveryIdFor } from '../../messages/delivery-id.js';
+import type { DeliveryStats, EventRule } from '../../messages/conditions.js';
 import type { MessageRecord } from '../../messages/message-schema.js';
-import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
-import type { EligibilityFacts, FactsQuery, MessageCounts, MessageStore, TimeRange } from '../message-store.js';
-import type { NormalizedEvent, Page, PersonKind } from '../types.js';
+import { cursorKey, toPage } from '../cursor.js';
+import type { FactsPerson, MessageCounts, MessageStore } from '../message-store.js';
+import type { Page, PersonKind } from '../types.js';
+import { boundedRange, parseInstant } from '../../time.js';
 import { iso, PERSON_AND_ALIASES } from './rows.js';
 
 interface MessageRow {
@@ -40,7 +40,6 @@ interface StatsRow {
 }
 
 const MESSAGE_COLUMNS = 'id, name, kind, status, content, appearance, conditions, priority, created_at, updated_at';
-const MAX_ANSWER_TEXT = 2000;
 
 const toMessage = (row: MessageRow): Message => ({
   id: row.id,
@@ -55,29 +54,12 @@ const toMessage = (row: MessageRow): Message => ({
   updatedAt: iso(row.updated_at),
 });
 
-const instant = (value: string | null): number | null => (value === null ? null : Date.parse(value));
-
-/** The sort key a page cursor carries, or nulls for the first page; a cursor not given out here is a 400. */
-function cursorKey(cursor: string | null, shape: readonly ['string' | 'number', 'string' | 'number']): [string | number | null, string | number | null] {
-  if (!cursor) return [null, null];
-  const key = decodeCursor(cursor, shape);
-  if (!key) throw new InvalidCursorError();
-  return [key[0]!, key[1]!];
-}
-
-const INTERACTIONS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENTS));
-
-export interface SqliteMessages {
-  store: MessageStore;
-  /**
-   * Applies one stored event to deliveries when it is a message interaction. Called by the
-   * ingest inside its transaction, right after the event row is written (and only then: a
-   * duplicate never counts twice).
-   */
-  recordInteraction(projectId: string, personId: string, event: NormalizedEvent): void;
-}
-
-export function createSqliteMessages(db: Database): SqliteMessages {
+/**
+ * Messages, deliveries as eligibility and results read them, and the suppression list, for the
+ * SQLite store. Interaction events are written by the ingest unit of work
+ * (messages/record-interaction.ts through sqlite-repositories.ts), not here.
+ */
+export function createSqliteMessages(db: Database): MessageStore {
   const s = (sql: string): Statement => db.prepare(sql);
   const q = {
     insert: s(`INSERT INTO messages (id, project_id, name, kind, status, content, appearance, conditions, priority, starts_at, ends_at, created_at, updated_at)
@@ -92,7 +74,6 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       ORDER BY created_at DESC, id DESC LIMIT @limit`),
     remove: s('DELETE FROM messages WHERE project_id = ? AND id = ?'),
     removeDeliveries: s('DELETE FROM deliveries WHERE project_id = ? AND message_id = ?'),
-    messageKind: s('SELECT kind FROM messages WHERE project_id = ? AND id = ?').pluck(),
 
     identity: s('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
     person: s('SELECT id, kind, user_id, email, traits, verified FROM people WHERE id = ?'),
@@ -107,20 +88,6 @@ export function createSqliteMessages(db: Database): SqliteMessages {
         max(answered_at IS NOT NULL) AS answered,
         count(*) AS deliveries
       FROM deliveries WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES} GROUP BY message_id`),
-
-    deliveryOwner: s(`SELECT d.project_id, d.message_id, coalesce(a.person_id, d.person_id) AS owner
-      FROM deliveries d LEFT JOIN person_aliases a ON a.alias_id = d.person_id WHERE d.id = ?`),
-    latestDelivery: s(`SELECT id FROM deliveries WHERE project_id = @project AND message_id = @message
-      AND person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at DESC, id DESC LIMIT 1`).pluck(),
-    deliveryCount: s(`SELECT count(*) FROM deliveries WHERE project_id = @project AND message_id = @message
-      AND person_id IN ${PERSON_AND_ALIASES}`).pluck(),
-    insertDelivery: s(`INSERT INTO deliveries (id, project_id, message_id, person_id, created_at) VALUES (?, ?, ?, ?, ?)`),
-    shown: s(`UPDATE deliveries SET shown_count = shown_count + 1, shown_at = min(coalesce(shown_at, @at), @at),
-      last_shown_at = max(coalesce(last_shown_at, @at), @at) WHERE id = @id`),
-    clicked: s('UPDATE deliveries SET clicked_at = min(coalesce(clicked_at, @at), @at) WHERE id = @id'),
-    dismissed: s('UPDATE deliveries SET dismissed_at = min(coalesce(dismissed_at, @at), @at) WHERE id = @id'),
-    answered: s(`UPDATE deliveries SET answered_at = min(coalesce(answered_at, @at), @at),
-      value = coalesce(@value, value), answer_text = coalesce(@text, answer_text) WHERE id = @id`),
 
     counts: s(`SELECT
         coalesce(sum(shown_at IS NOT NULL AND shown_at >= @from AND shown_at < @to), 0) AS shown,
@@ -153,12 +120,16 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       ORDER BY type, value LIMIT @limit`),
   };
 
-  /** Live messages per project. SQLite has one writer (this process), so dropping on write is exact. */
+  /**
+   * Live messages per project. SQLite has one writer (this process), so dropping the entry on
+   * every write below is exact. A store shared by several collectors (PostgreSQL) cannot rely on
+   * that: see ARCHITECTURE.md, "Caches and several collectors".
+   */
   const liveCache = new Map<string, readonly Message[]>();
   /** One prepared statement per shape of events rule list. */
   const countStatements = new Map<number, Statement>();
 
-  const countEvents = (personId: string, rules: FactsQuery['eventRules']): number[] => {
+  const countEvents = (personId: string, rules: readonly EventRule[]): number[] => {
     if (rules.length === 0) return [];
     let statement = countStatements.get(rules.length);
     if (!statement) {
@@ -187,14 +158,12 @@ export function createSqliteMessages(db: Database): SqliteMessages {
     appearance: JSON.stringify(message.appearance),
     conditions: JSON.stringify(message.conditions),
     priority: message.priority,
-    startsAt: instant(message.conditions.schedule?.startsAt ?? null),
-    endsAt: instant(message.conditions.schedule?.endsAt ?? null),
+    startsAt: parseInstant(message.conditions.schedule?.startsAt),
+    endsAt: parseInstant(message.conditions.schedule?.endsAt),
     now,
   });
 
-  const rangeParams = (range: TimeRange) => ({ from: range.from ?? -8.64e15, to: range.to ?? 8.64e15 });
-
-  const store: MessageStore = {
+  return {
     async create(projectId, message, now) {
       const id = randomUUID();
       q.insert.run(rowParams(projectId, id, message, now));
@@ -237,46 +206,32 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       return live;
     },
 
-    async eligibilityFacts(projectId, query): Promise<EligibilityFacts> {
-      // The user id wins: once identify has been stored, that person holds the whole history.
-      let row: PersonFactsRow | undefined;
-      let userIdIgnored = false;
-      const byUser = query.userId ? (q.identity.get(projectId, 'user', query.userId) as string | undefined) : undefined;
-      if (byUser) {
-        row = q.person.get(byUser) as PersonFactsRow | undefined;
-        if (row?.verified === 1 && !query.userVerified) {
-          row = undefined;
-          userIdIgnored = true;
-        }
-      }
-      if (!row && query.anonymousId) {
-        const byAnonymous = q.identity.get(projectId, 'anonymous', query.anonymousId) as string | undefined;
-        if (byAnonymous) row = q.person.get(byAnonymous) as PersonFactsRow | undefined;
-      }
-      const person = row
-        ? { id: row.id, kind: row.kind, userId: row.user_id, email: row.email, traits: JSON.parse(row.traits) as Record<string, unknown> }
+    async person(projectId, type, value): Promise<FactsPerson | null> {
+      const personId = q.identity.get(projectId, type, value) as string | undefined;
+      const row = personId ? (q.person.get(personId) as PersonFactsRow | undefined) : undefined;
+      return row
+        ? { id: row.id, kind: row.kind, userId: row.user_id, email: row.email, traits: JSON.parse(row.traits) as Record<string, unknown>, verified: row.verified === 1 }
         : null;
+    },
 
-      const suppressed = q.suppressed.get({ project: projectId, userA: userIdIgnored ? null : query.userId, userB: person?.userId ?? null, email: person?.email ?? null }) === 1;
+    async isSuppressed(projectId, { userIds, email }) {
+      return q.suppressed.get({ project: projectId, userA: userIds[0] ?? null, userB: userIds[1] ?? null, email }) === 1;
+    },
 
+    async countEvents(personId, rules) {
+      return countEvents(personId, rules);
+    },
+
+    async deliveryStats(projectId, personId) {
       const deliveries = new Map<string, DeliveryStats>();
-      let eventCounts = query.eventRules.map(() => 0);
-      if (person) {
-        eventCounts = countEvents(person.id, query.eventRules);
-        for (const stat of q.stats.all({ project: projectId, id: person.id }) as StatsRow[]) {
-          deliveries.set(stat.message_id, {
-            shows: stat.shows,
-            lastShownAt: stat.last_shown_at,
-            answered: stat.answered === 1,
-            deliveries: stat.deliveries,
-          });
-        }
+      for (const stat of q.stats.all({ project: projectId, id: personId }) as StatsRow[]) {
+        deliveries.set(stat.message_id, { shows: stat.shows, lastShownAt: stat.last_shown_at, answered: stat.answered === 1, deliveries: stat.deliveries });
       }
-      return { person, userIdIgnored, suppressed, eventCounts, deliveries };
+      return deliveries;
     },
 
     async results(projectId, messageId, range): Promise<MessageCounts> {
-      const row = q.counts.get({ project: projectId, message: messageId, ...rangeParams(range) }) as Record<string, number>;
+      const row = q.counts.get({ project: projectId, message: messageId, ...boundedRange(range) }) as Record<string, number>;
       return {
         shown: row.shown!,
         clicked: row.clicked!,
@@ -291,7 +246,7 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       const rows = q.answers.all({
         project: projectId,
         message: messageId,
-        ...rangeParams(range),
+        ...boundedRange(range),
         beforeAt,
         beforeId,
         limit: page.limit + 1,
@@ -340,79 +295,4 @@ export function createSqliteMessages(db: Database): SqliteMessages {
       return q.removeSuppression.run(projectId, entry.type, entry.value).changes > 0;
     },
   };
-
-  /** A delivery id the event may write to: the one it names, or (without one) one this person owns. */
-  const deliveryFor = (projectId: string, personId: string, messageId: string, event: NormalizedEvent): string | null => {
-    const named = event.properties.deliveryId;
-    if (typeof named === 'string' && named.length > 0 && named.length <= 128) {
-      const row = q.deliveryOwner.get(named) as { project_id: string; message_id: string; owner: string } | undefined;
-      if (!row) {
-        q.insertDelivery.run(named, projectId, messageId, personId, event.timestamp);
-        return named;
-      }
-      // Someone else's delivery (or another message's): refuse rather than move it.
-      return row.project_id === projectId && row.message_id === messageId && row.owner === personId ? named : null;
-    }
-    // Senders without delivery ids (server-side libraries): a showing opens a new occasion,
-    // anything else lands on the latest one.
-    const scope = { project: projectId, message: messageId, id: personId };
-    if (event.name !== MESSAGE_EVENTS.shown) {
-      const latest = q.latestDelivery.get(scope) as string | undefined;
-      if (latest) return latest;
-    }
-    const id = deliveryIdFor(projectId, messageId, personId, q.deliveryCount.get(scope) as number);
-    if (q.deliveryOwner.get(id)) return id;
-    q.insertDelivery.run(id, projectId, messageId, personId, event.timestamp);
-    return id;
-  };
-
-  const recordInteraction = (projectId: string, personId: string, event: NormalizedEvent): void => {
-    if (event.type !== 'track' || event.name === null || !INTERACTIONS.has(event.name)) return;
-    const messageId = event.properties.messageId;
-    if (typeof messageId !== 'string') return;
-    const kind = q.messageKind.get(projectId, messageId) as MessageKind | undefined;
-    if (!kind) return;
-
-    let answer: { value: number | null; text: string | null } | null = null;
-    if (event.name === MESSAGE_EVENTS.answered) {
-      answer = readAnswer(kind, event.properties);
-      if (!answer) return;
-    }
-    const id = deliveryFor(projectId, personId, messageId, event);
-    if (!id) return;
-    const at = event.timestamp;
-    if (event.name === MESSAGE_EVENTS.shown) q.shown.run({ id, at });
-    else if (event.name === MESSAGE_EVENTS.clicked) q.clicked.run({ id, at });
-    else if (event.name === MESSAGE_EVENTS.dismissed) q.dismissed.run({ id, at });
-    else q.answered.run({ id, at, value: answer!.value, text: answer!.text });
-  };
-
-  return { store, recordInteraction };
-}
-
-const clip = (value: unknown): string | null => {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
-  return trimmed ? trimmed.slice(0, MAX_ANSWER_TEXT) : null;
-};
-
-/**
- * What an answer event says, read by the message's kind: a survey's `value` is a grade 1–5
- * (its follow-up in `text`), an input's `value` is the text typed. An answer with nothing usable
- * in it is ignored rather than counted as answered.
- */
-function readAnswer(kind: MessageKind, properties: Record<string, unknown>): { value: number | null; text: string | null } | null {
-  if (kind === 'survey') {
-    const grade = typeof properties.value === 'string' && properties.value.trim() !== '' ? Number(properties.value) : properties.value;
-    const value = typeof grade === 'number' && Number.isInteger(grade) && grade >= 1 && grade <= 5 ? grade : null;
-    const text = clip(properties.text);
-    return value === null && text === null ? null : { value, text };
-  }
-  if (kind === 'input') {
-    const text = clip(properties.value) ?? clip(properties.email);
-    return text === null ? null : { value: null, text };
-  }
-  const value = typeof properties.value === 'number' && Number.isFinite(properties.value) ? properties.value : null;
-  return { value, text: value === null ? clip(properties.value) : null };
 }

@@ -1,15 +1,25 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
-import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
+import { erasureKey } from '../../identity/erasure-key.js';
+import { cursorKey, toPage } from '../cursor.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
-import { iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
 
-
-/** Privacy requests for the SQLite store: export everything about a person, erase them. */
+/**
+ * Privacy requests for the SQLite store: export everything about a person, erase them.
+ *
+ * Purge means gone from the files too. A DELETE only unlinks rows: their bytes stay in the freed
+ * space of the page and in freed pages until something overwrites them, and every page the
+ * person's rows ever sat on is also in the WAL until it is reset. So the writer connection runs
+ * with `secure_delete = ON` (set where the store opens it, before migrations), which zeroes
+ * deleted content and freed pages as they are written (FAST would leave freed pages as they
+ * were), and an erasure ends with a TRUNCATE checkpoint: the zeroed pages reach the database
+ * file and the WAL is cut to nothing.
+ */
 export function createSqlitePrivacy(db: Database, clock: Clock) {
+  const checkpoint = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   const q = {
-    events: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-      FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
+    events: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
     deliveries: db.prepare(`SELECT * FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at`),
     merges: db.prepare(`SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
       FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES}) ORDER BY id`),
@@ -26,7 +36,6 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
       AND (@beforeAt IS NULL OR erased_at < @beforeAt OR (erased_at = @beforeAt AND type || ':' || value < @beforeKey))
       ORDER BY erased_at DESC, type || ':' || value DESC LIMIT @limit`),
     lift: db.prepare('DELETE FROM erased_identities WHERE project_id = ? AND type = ? AND value = ?'),
-    anyErased: db.prepare('SELECT EXISTS (SELECT 1 FROM erased_identities)').pluck(),
   };
 
   const toJson = (row: Record<string, unknown>): Record<string, unknown> =>
@@ -50,11 +59,11 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
     },
 
     erasePerson(projectId: string, personId: string): ErasureReport {
-      return db.transaction(() => {
+      const report = db.transaction(() => {
         const params = { id: personId, projectId };
         const identities = q.identities.all(personId) as { type: IdentityType; value: string }[];
         const now = clock.now();
-        for (const identity of identities) q.erase.run(projectId, identity.type, identity.value, now);
+        for (const identity of identities) q.erase.run(projectId, identity.type, erasureKey(identity.type, identity.value), now);
         const deliveries = q.deleteDeliveries.run(params).changes;
         const events = q.deleteEvents.run(params).changes;
         q.deleteMerges.run(params);
@@ -64,21 +73,16 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
         q.deletePerson.run(personId);
         return { personId, events, deliveries, erasedIdentities: identities };
       })();
+      // Waits (busy_timeout) for the checkpointer thread's own pass to end, then copies every
+      // frame back and empties the WAL; rare and admin-driven, so it may take the event loop.
+      checkpoint.get();
+      return report;
     },
 
     /** Cheap check so ingest skips the erased-identity lookups while nobody was ever erased. */
-    anyErased(): boolean {
-      return q.anyErased.get() === 1;
-    },
-
     listErased(projectId: string, query: PageQuery): Page<ErasedIdentity> {
-      let before: { beforeAt: number | null; beforeKey: string | null } = { beforeAt: null, beforeKey: null };
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['number', 'string']);
-        if (!key) throw new InvalidCursorError();
-        before = { beforeAt: key[0] as number, beforeKey: key[1] as string };
-      }
-      const rows = q.erased.all({ projectId, ...before, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
+      const [beforeAt, beforeKey] = cursorKey(query.cursor, ['number', 'string']);
+      const rows = q.erased.all({ projectId, beforeAt, beforeKey, limit: query.limit + 1 }) as { type: IdentityType; value: string; erased_at: number }[];
       return toPage(
         rows,
         query.limit,
@@ -88,7 +92,7 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
     },
 
     lift(projectId: string, type: IdentityType, value: string): boolean {
-      return q.lift.run(projectId, type, value).changes > 0;
+      return q.lift.run(projectId, type, erasureKey(type, value)).changes > 0;
     },
   };
 }

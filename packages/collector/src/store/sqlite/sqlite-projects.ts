@@ -7,7 +7,7 @@ interface ProjectRow {
   id: string;
   name: string;
   write_key: string;
-  secret_key: string;
+  secret_key_hash: string;
   settings: string;
   created_at: number;
 }
@@ -27,7 +27,11 @@ const DEFAULT_SETTINGS = (): ProjectSettings => ({
 
 /** Projects, their settings and key rotation, for the SQLite store. */
 export function createSqliteProjects(db: Database, clock: Clock) {
-  const COLUMNS = 'id, name, write_key, secret_key, settings, created_at';
+  // The secret key itself is never stored, only its SHA-256 (secret_key_hash), like an API token:
+  // it is shown once, when it is made (first start, rotation) or pinned from the environment, and
+  // a copy of the database file lets nobody into the admin API. The old plain `secret_key`
+  // column is kept empty (migrations.ts blanks it in files written before).
+  const COLUMNS = 'id, name, write_key, secret_key_hash, settings, created_at';
   const q = {
     byId: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE id = ?`),
     defaultProject: db.prepare(`SELECT ${COLUMNS} FROM projects WHERE is_default = 1`),
@@ -37,8 +41,9 @@ export function createSqliteProjects(db: Database, clock: Clock) {
     graceSecrets: db.prepare("SELECT secret FROM retired_keys WHERE project_id = ? AND kind = 'verification' AND expires_at > ?").pluck(),
     graceEnds: db.prepare("SELECT min(expires_at) FROM retired_keys WHERE project_id = ? AND kind = 'verification' AND expires_at > ?").pluck(),
     insert: db.prepare(`INSERT INTO projects (id, name, write_key, secret_key, secret_key_hash, settings, is_default, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, 1, ?)`),
-    setKeys: db.prepare('UPDATE projects SET write_key = ?, secret_key = ?, secret_key_hash = ? WHERE id = ?'),
+      VALUES (?, ?, ?, '', ?, ?, 1, ?)`),
+    setKeys: db.prepare("UPDATE projects SET write_key = ?, secret_key = '', secret_key_hash = ? WHERE id = ?"),
+    secretHash: db.prepare('SELECT secret_key_hash FROM projects WHERE id = ?').pluck(),
     setSettings: db.prepare('UPDATE projects SET settings = ? WHERE id = ?'),
     retire: db.prepare('INSERT OR REPLACE INTO retired_keys (key_hash, project_id, kind, secret, expires_at) VALUES (?, ?, ?, ?, ?)'),
     dropExpired: db.prepare('DELETE FROM retired_keys WHERE expires_at <= ?'),
@@ -50,7 +55,6 @@ export function createSqliteProjects(db: Database, clock: Clock) {
       id: row.id,
       name: row.name,
       writeKey: row.write_key,
-      secretKey: row.secret_key,
       createdAt: row.created_at,
       settings: { ...DEFAULT_SETTINGS(), ...(JSON.parse(row.settings) as Partial<ProjectSettings>) },
       graceVerificationSecrets: q.graceSecrets.all(row.id, clock.now()) as string[],
@@ -73,24 +77,30 @@ export function createSqliteProjects(db: Database, clock: Clock) {
     if (!project) throw new Error(`No project ${id}.`);
     return project;
   };
-  const setKeys = (project: Project, writeKey: string, secretKey: string): void => {
-    written(q.setKeys.run(writeKey, secretKey, sha256Hex(secretKey), project.id));
+  const secretHashOf = (projectId: string): string => q.secretHash.get(projectId) as string;
+  const setKeys = (projectId: string, writeKey: string, secretKeyHash: string): void => {
+    written(q.setKeys.run(writeKey, secretKeyHash, projectId));
   };
 
   return {
+    /**
+     * The project answered carries `secretKey` only when the caller can be shown it: just made,
+     * or pinned by the caller. A stored key cannot be read back.
+     */
     ensureDefaultProject(keys: { writeKey?: string; secretKey?: string }): { project: Project; created: boolean } {
       const existing = toProject(q.defaultProject.get() as ProjectRow | undefined);
       if (existing) {
         // Keys given in the environment win over stored ones, so an operator can pin them.
         const writeKey = keys.writeKey ?? existing.writeKey;
-        const secretKey = keys.secretKey ?? existing.secretKey;
-        if (writeKey !== existing.writeKey || secretKey !== existing.secretKey) setKeys(existing, writeKey, secretKey);
-        return { project: { ...existing, writeKey, secretKey }, created: false };
+        const storedHash = secretHashOf(existing.id);
+        const secretKeyHash = keys.secretKey === undefined ? storedHash : sha256Hex(keys.secretKey);
+        if (writeKey !== existing.writeKey || secretKeyHash !== storedHash) setKeys(existing.id, writeKey, secretKeyHash);
+        return { project: { ...existing, writeKey, ...(keys.secretKey === undefined ? {} : { secretKey: keys.secretKey }) }, created: false };
       }
       const id = randomUUID();
       const secretKey = keys.secretKey ?? newSecretKey();
-      written(q.insert.run(id, 'Default project', keys.writeKey ?? newWriteKey(), secretKey, sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now()));
-      return { project: byId(id), created: true };
+      written(q.insert.run(id, 'Default project', keys.writeKey ?? newWriteKey(), sha256Hex(secretKey), JSON.stringify(DEFAULT_SETTINGS()), clock.now()));
+      return { project: { ...byId(id), secretKey }, created: true };
     },
 
     findById(id: string): Project | null {
@@ -114,8 +124,8 @@ export function createSqliteProjects(db: Database, clock: Clock) {
     /** Looks up by hash, then compares in constant time, so timing says nothing about the key. */
     findBySecretKey(secretKey: string): Project | null {
       const digest = sha256(secretKey);
-      const current = toProject(q.bySecretHash.get(digest.toString('hex')) as ProjectRow | undefined);
-      if (current) return timingSafeEqual(sha256(current.secretKey), digest) ? current : null;
+      const row = q.bySecretHash.get(digest.toString('hex')) as ProjectRow | undefined;
+      if (row) return timingSafeEqual(Buffer.from(row.secret_key_hash, 'hex'), digest) ? toProject(row) : null;
       const projectId = q.retired.get(digest.toString('hex'), 'secret', clock.now()) as string | undefined;
       return projectId ? byId(projectId) : null;
     },
@@ -135,10 +145,13 @@ export function createSqliteProjects(db: Database, clock: Clock) {
         const expiresAt = now + Math.max(0, graceMs);
         if (kind === 'write') {
           if (graceMs > 0) q.retire.run(sha256Hex(project.writeKey), projectId, 'write', null, expiresAt);
-          setKeys(project, newWriteKey(), project.secretKey);
+          setKeys(projectId, newWriteKey(), secretHashOf(projectId));
         } else if (kind === 'secret') {
-          if (graceMs > 0) q.retire.run(sha256Hex(project.secretKey), projectId, 'secret', null, expiresAt);
-          setKeys(project, project.writeKey, newSecretKey());
+          if (graceMs > 0) q.retire.run(secretHashOf(projectId), projectId, 'secret', null, expiresAt);
+          const secretKey = newSecretKey();
+          setKeys(projectId, project.writeKey, sha256Hex(secretKey));
+          // The one time the new key is shown.
+          return { ...byId(projectId), secretKey };
         } else {
           const old = project.settings.verificationSecret;
           if (graceMs > 0) q.retire.run(sha256Hex(old), projectId, 'verification', old, expiresAt);

@@ -2,26 +2,34 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
-import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
+import { cursorKey, toPage } from '../cursor.js';
+import type { IngestTx } from '../ports.js';
 import type { Store } from '../store.js';
 import type {
   ActivityItem,
   CompanyDetail,
-  IngestOutcome,
-  NormalizedEvent,
   Page,
   PageQuery,
   PeopleQuery,
   PersonDetail,
   PersonLookup,
   PersonSummary,
-  Project,
+  IdentityType,
+  ProjectTotals,
 } from '../types.js';
 import { startCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
-import { iso, PERSON_AND_ALIASES, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
-import { SqliteIngest } from './sqlite-ingest.js';
+import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
+import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createSqliteCompanies } from './sqlite-companies.js';
+import { createSqliteContacts } from './sqlite-contacts.js';
+import { createSqliteImports } from './sqlite-imports.js';
+import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteLists } from './sqlite-lists.js';
+import { createFactsLoader } from './sqlite-person-facts.js';
+import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
 import { createSqliteProjects } from './sqlite-projects.js';
@@ -41,8 +49,6 @@ export interface SqliteStoreOptions {
   clock?: Clock;
 }
 
-const PERSON_COLUMNS = 'id, kind, user_id, email, traits, traits_at, created_at, last_seen_at';
-
 /**
  * The embedded default store: one SQLite file in WAL mode, prepared statements, versioned
  * migrations. See ARCHITECTURE.md for why these pragmas.
@@ -55,6 +61,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are zeroed on disk, not just unlinked: erasure and key hashing (sqlite-privacy.ts).
+  db.pragma('secure_delete = ON');
   migrate(db);
   // WAL checkpoints run on a worker thread (checkpointer.ts), off the event loop; the writer
   // only checkpoints itself if the worker falls far behind.
@@ -63,20 +71,44 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const writer = new SqliteIngest(db, messages.recordInteraction);
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
+  const rows = createSqliteRepositories(db);
+  const personGeo = createSqlitePersonGeo(db);
+  // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
+  // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
+  // re-evaluated in the same transaction (segments.afterBatch, in transact below).
+  const repositories: IngestTx = {
+    ...rows,
+    events: {
+      ...rows.events,
+      insert(projectId, personId, event) {
+        rows.events.insert(projectId, personId, event);
+        segments.afterStore(projectId, personId, event);
+      },
+    },
+  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
-  const groupCommit = createGroupCommit(db, writer.write, walSync ? { syncWal: walSync.sync } : undefined);
+  const groupCommit = createGroupCommit(db, walSync ? { syncWal: walSync.sync } : undefined);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
+  const lists = createSqliteLists(db, segments.listsChanged);
+  const suppressionRules = createSqliteSuppressionRules(db);
+  const contacts = createSqliteContacts(db);
+  const companies = createSqliteCompanies(db, contacts);
+  const imports = createSqliteImports(db, contacts, () => clock.now());
 
   const q = {
+    totals: db.prepare(`SELECT
+      (SELECT count(*) FROM people WHERE project_id = @p) AS people,
+      (SELECT count(*) FROM identities WHERE project_id = @p) AS identities,
+      (SELECT count(*) FROM events WHERE project_id = @p) AS events,
+      (SELECT count(*) FROM deliveries WHERE project_id = @p) AS deliveries`),
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE project_id = ? AND id = ?`),
     alias: db.prepare('SELECT person_id FROM person_aliases WHERE project_id = ? AND alias_id = ?').pluck(),
-    identityOwner: db.prepare('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
     identities: db.prepare('SELECT type, value, created_at FROM identities WHERE person_id = ? ORDER BY created_at, type'),
     mergedFrom: db.prepare('SELECT alias_id FROM person_aliases WHERE person_id = ?').pluck(),
     personCompanies: db.prepare(`SELECT c.id, c.traits, c.created_at, c.updated_at FROM company_members m
@@ -86,12 +118,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         coalesce(sum(type = 'track'), 0) AS tracks,
         coalesce(sum(type = 'identify'), 0) AS identifies
       FROM events WHERE person_id IN ${PERSON_AND_ALIASES}`),
-    activity: db.prepare(`SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-      FROM events WHERE person_id IN ${PERSON_AND_ALIASES}
+    activity: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE person_id IN ${PERSON_AND_ALIASES}
         AND (@beforeTs IS NULL OR timestamp < @beforeTs OR (timestamp = @beforeTs AND seq < @beforeSeq))
       ORDER BY timestamp DESC, seq DESC LIMIT @limit`),
     company: db.prepare('SELECT id, traits, created_at, updated_at FROM companies WHERE project_id = ? AND id = ?'),
-    companyPeople: db.prepare(`SELECT p.id, p.kind, p.user_id, p.email, p.traits, p.traits_at, p.created_at, p.last_seen_at
+    companyPeople: db.prepare(`SELECT ${PERSON_COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')}
       FROM company_members m JOIN people p ON p.id = m.person_id
       WHERE m.project_id = ? AND m.company_id = ? ORDER BY p.last_seen_at DESC LIMIT 1000`),
   };
@@ -112,6 +143,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       companies: (q.personCompanies.all(row.id) as CompanyRow[]).map(toCompanySummary),
       counts,
       mergedFrom: q.mergedFrom.all(row.id) as string[],
+      location: personGeo.location(row.id),
     };
   };
 
@@ -140,8 +172,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return projects.rotateKey(projectId, kind, graceMs);
     },
 
-    async ingest(projectId: string, events: NormalizedEvent[]): Promise<IngestOutcome[]> {
-      return groupCommit.ingest(projectId, events);
+    async transact(weight, work) {
+      return groupCommit.run(weight, async () => {
+        segments.beforeBatch();
+        const result = await work(repositories);
+        segments.afterBatch();
+        return result;
+      });
     },
 
     async listPeople(projectId: string, query: PeopleQuery): Promise<Page<PersonSummary>> {
@@ -161,11 +198,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         where.push('CAST(json_extract(traits, ?) AS TEXT) = ?');
         params.push(`$."${query.trait.key.replace(/"/g, '')}"`, query.trait.value);
       }
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['number', 'string']);
-        if (!key) throw new InvalidCursorError();
+      const [beforeSeen, beforeId] = cursorKey(query.cursor, ['number', 'string']);
+      if (beforeSeen !== null && beforeId !== null) {
         where.push('(last_seen_at < ? OR (last_seen_at = ? AND id < ?))');
-        params.push(key[0]!, key[0]!, key[1]!);
+        params.push(beforeSeen, beforeSeen, beforeId);
       }
       const rows = db
         .prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE ${where.join(' AND ')} ORDER BY last_seen_at DESC, id DESC LIMIT ?`)
@@ -180,17 +216,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async lookupPerson(projectId: string, lookup: PersonLookup) {
       const [type, value] =
         'userId' in lookup ? ['user', lookup.userId] : 'anonymousId' in lookup ? ['anonymous', lookup.anonymousId] : ['email', lookup.email];
-      const personId = q.identityOwner.get(projectId, type, value) as string | undefined;
+      const personId = repositories.identities.find(projectId, type as IdentityType, value) as string | null;
       return personId ? detail(projectId, personId) : null;
     },
 
     async listActivity(projectId: string, personId: string, query: PageQuery): Promise<Page<ActivityItem>> {
-      let before: [number, number] | [null, null] = [null, null];
-      if (query.cursor) {
-        const key = decodeCursor(query.cursor, ['number', 'number']);
-        if (!key) throw new InvalidCursorError();
-        before = [key[0] as number, key[1] as number];
-      }
+      const before = cursorKey(query.cursor, ['number', 'number']);
       const id = resolveId(projectId, personId);
       if (!q.person.get(projectId, id)) return { items: [], nextCursor: null };
       const rows = q.activity.all({ id, beforeTs: before[0], beforeSeq: before[1], limit: query.limit + 1 }) as EventRow[];
@@ -221,9 +252,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async erasePerson(projectId, personId) {
       const person = detail(projectId, personId);
       if (!person) return null;
-      const report = privacy.erasePerson(projectId, person.id);
-      writer.noteErasures();
-      return report;
+      segments.forget(projectId, person.id);
+      return privacy.erasePerson(projectId, person.id);
     },
 
     async listErasedIdentities(projectId, query) {
@@ -231,20 +261,28 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async liftErasure(projectId, type, value) {
-      const lifted = privacy.lift(projectId, type, value);
-      writer.noteErasures();
-      return lifted;
+      return privacy.lift(projectId, type, value);
     },
 
-    messages: messages.store,
+    messages,
     team,
+
+    async projectTotals(projectId) {
+      return q.totals.get({ p: projectId }) as ProjectTotals;
+    },
+    lists,
+    segments: segments.store,
+    suppressionRules,
+    companies,
+    imports,
 
     async ping() {
       return db.open;
     },
 
     async close() {
-      if (db.open) groupCommit.flush();
+      if (db.open) await groupCommit.flush();
+      await segments.close();
       await walSync?.close();
       await checkpointer?.stop();
       if (db.open) db.close();

@@ -1,0 +1,255 @@
+import type pg from 'pg';
+import { ident, inTransaction } from './postgres-sql.js';
+
+/**
+ * Versioned schema changes for the PostgreSQL store, applied in order; `hark_migrations` records
+ * each version run, so a database made by an older Hark opens and upgrades. Append only: never
+ * edit a migration that has shipped.
+ *
+ * The schema means what SQLite's does (sqlite/migrations.ts), table for table and column for
+ * column, so the SQL of both stores stays alike. Differences are only of type: epoch ms are
+ * BIGINT, JSON is TEXT (the repositories already hold JSON strings and parse them on read;
+ * queries that look inside cast to jsonb), 0/1 flags stay INTEGER like SQLite's.
+ *
+ * Version 1 is everything SQLite reached in its versions 1–6 (the plain `secret_key` column
+ * SQLite keeps for old files does not exist here: only the hash is ever stored).
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1: projects, people, identities, merges, events, companies, messages, deliveries,
+  // suppressions, retired keys, erased identities, team accounts.
+  `
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    write_key TEXT NOT NULL UNIQUE,
+    secret_key_hash TEXT NOT NULL UNIQUE,
+    settings TEXT NOT NULL DEFAULT '{}',
+    is_default INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL
+  );
+  -- One default project, even when several collectors start at once.
+  CREATE UNIQUE INDEX projects_one_default ON projects(is_default) WHERE is_default = 1;
+
+  CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    kind TEXT NOT NULL CHECK (kind IN ('visitor', 'lead', 'user')),
+    user_id TEXT,
+    email TEXT,
+    traits TEXT NOT NULL DEFAULT '{}',
+    traits_at BIGINT NOT NULL DEFAULT 0,
+    engagement INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX people_by_last_seen ON people(project_id, last_seen_at DESC, id DESC);
+  CREATE INDEX people_by_kind ON people(project_id, kind, last_seen_at DESC, id DESC);
+
+  CREATE TABLE identities (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('anonymous', 'user', 'email')),
+    value TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  );
+  CREATE INDEX identities_by_person ON identities(person_id);
+
+  CREATE TABLE person_aliases (
+    alias_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL
+  );
+  CREATE INDEX person_aliases_by_person ON person_aliases(person_id);
+
+  CREATE TABLE merges (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('merged', 'refused')),
+    from_person_id TEXT NOT NULL,
+    into_person_id TEXT,
+    anonymous_id TEXT,
+    user_id TEXT,
+    message_id TEXT,
+    reason TEXT NOT NULL,
+    from_traits TEXT NOT NULL DEFAULT '{}',
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX merges_by_from ON merges(project_id, from_person_id);
+  CREATE INDEX merges_by_into ON merges(project_id, into_person_id);
+
+  CREATE TABLE events (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    name TEXT,
+    anonymous_id TEXT,
+    user_id TEXT,
+    properties TEXT NOT NULL,
+    traits TEXT NOT NULL,
+    context TEXT NOT NULL,
+    device TEXT NOT NULL,
+    timestamp BIGINT NOT NULL,
+    sent_at BIGINT,
+    received_at BIGINT NOT NULL
+  );
+  -- Dedupe across collectors rests on this index (postgres-repositories.ts, events.insert).
+  CREATE UNIQUE INDEX events_by_message_id ON events(project_id, message_id);
+  CREATE INDEX events_by_person ON events(person_id, timestamp DESC, seq DESC);
+  CREATE INDEX events_track_by_person ON events(person_id, name, timestamp) WHERE type = 'track';
+
+  CREATE TABLE companies (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    traits TEXT NOT NULL DEFAULT '{}',
+    traits_at BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+
+  CREATE TABLE company_members (
+    project_id TEXT NOT NULL,
+    company_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, company_id, person_id)
+  );
+  CREATE INDEX company_members_by_person ON company_members(person_id);
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('notification', 'input', 'survey', 'cta')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'live', 'paused', 'archived')),
+    content TEXT NOT NULL,
+    appearance TEXT NOT NULL,
+    conditions TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    starts_at BIGINT,
+    ends_at BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    -- SQLite breaks ties between live messages by rowid; this is that order here.
+    seq BIGINT GENERATED ALWAYS AS IDENTITY
+  );
+  CREATE INDEX messages_by_created ON messages(project_id, created_at DESC, id DESC);
+  CREATE INDEX messages_by_status ON messages(project_id, status);
+
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    shown_at BIGINT,
+    last_shown_at BIGINT,
+    shown_count INTEGER NOT NULL DEFAULT 0,
+    clicked_at BIGINT,
+    dismissed_at BIGINT,
+    answered_at BIGINT,
+    value DOUBLE PRECISION,
+    answer_text TEXT
+  );
+  CREATE INDEX deliveries_by_person ON deliveries(person_id, message_id);
+  CREATE INDEX deliveries_by_message ON deliveries(message_id, answered_at DESC, id DESC);
+
+  CREATE TABLE message_suppressions (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('userId', 'email')),
+    value TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  );
+
+  CREATE TABLE retired_keys (
+    key_hash TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('write', 'secret', 'verification')),
+    secret TEXT,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX retired_keys_by_project ON retired_keys(project_id, kind, expires_at);
+
+  CREATE TABLE erased_identities (
+    project_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('anonymous', 'user', 'email')),
+    value TEXT NOT NULL,
+    erased_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, type, value)
+  );
+
+  CREATE TABLE team_members (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'agent')),
+    time_zone TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX team_members_by_project ON team_members(project_id, created_at);
+
+  CREATE TABLE team_sessions (
+    token_hash TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    member_id TEXT NOT NULL REFERENCES team_members(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL
+  );
+  CREATE INDEX team_sessions_by_member ON team_sessions(member_id);
+
+  CREATE TABLE team_invites (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'agent')),
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    UNIQUE (project_id, email)
+  );
+
+  CREATE TABLE team_setup_tokens (
+    project_id TEXT PRIMARY KEY REFERENCES projects(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+  );
+  `,
+  // 2: a person's last known location (geolocation, issue 11), as on SQLite.
+  `
+  ALTER TABLE people ADD COLUMN geo TEXT;
+  `,
+];
+
+/** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */
+const MIGRATION_LOCK = 0x4861726b; // "Hark"
+
+/**
+ * Brings the schema up to date in one transaction, under an advisory lock, so N collectors
+ * starting at once run each migration once. Returns the version reached.
+ */
+export async function migratePostgres(pool: pg.Pool, schema: string | null, now: number): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+    await client.query('CREATE TABLE IF NOT EXISTS hark_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM hark_migrations');
+    const current = rows[0]?.version ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new Error(`This database was written by a newer Hark (schema ${current}, this build knows ${POSTGRES_MIGRATIONS.length}). Upgrade Hark to open it.`);
+    }
+    for (let version = current; version < POSTGRES_MIGRATIONS.length; version++) {
+      await client.query(POSTGRES_MIGRATIONS[version]!);
+      await client.query('INSERT INTO hark_migrations (version, applied_at) VALUES ($1, $2)', [version + 1, now]);
+    }
+    return Math.max(current, POSTGRES_MIGRATIONS.length);
+  });
+}

@@ -1,0 +1,32 @@
+import { ApiError } from '../../http/api-error.js';
+import type { CompanyStore } from '../company-store.js';
+import type { ImportStore } from '../import-store.js';
+import type { ListStore } from '../list-store.js';
+import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
+
+/**
+ * The audience stores (issue 11) exist on SQLite only so far. On PostgreSQL the reads the rest of
+ * the collector makes on every request answer "none" (no segments, no suppression rules), so
+ * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
+ * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
+ */
+function notYet<T extends object>(name: string, quiet: Partial<Record<string, (...args: never[]) => unknown>>): T {
+  return new Proxy({} as T, {
+    get(_target, method) {
+      if (typeof method !== 'string') return undefined;
+      const answer = quiet[method];
+      if (answer) return async (...args: never[]) => answer(...args);
+      return async () => {
+        throw new ApiError(501, 'not_on_postgres', `${name} are not available on the PostgreSQL store yet; run this collector on SQLite for them (docs/SCALING.md).`);
+      };
+    },
+  });
+}
+
+export const postgresAudienceStores = () => ({
+  lists: notYet<ListStore>('Lists', {}),
+  segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
+  suppressionRules: notYet<SuppressionRuleStore>('Suppression rules', { live: () => [], list: () => [] }),
+  companies: notYet<CompanyStore>('Companies', {}),
+  imports: notYet<ImportStore>('CSV imports', {}),
+});

@@ -1,0 +1,222 @@
+import type { MessageKind } from '@hark/protocol';
+import type pg from 'pg';
+import type { IngestTx, StoredPerson } from '../ports.js';
+import { EVENT_INSERT_COLUMNS, toStoredPerson, type PersonRow } from '../sqlite/rows.js';
+import type { IdentityType, NormalizedEvent } from '../types.js';
+import { identityLockKey, PERSON_AND_ALIASES } from './postgres-rows.js';
+import { changes, one, query } from './postgres-sql.js';
+
+const PERSON_WRITE_COLUMNS = {
+  kind: 'kind',
+  userId: 'user_id',
+  email: 'email',
+  traits: 'traits',
+  traitsAt: 'traits_at',
+  createdAt: 'created_at',
+  lastSeenAt: 'last_seen_at',
+} as const satisfies Record<keyof Omit<StoredPerson, 'id' | 'verified'>, string>;
+
+const INSERT_EVENT = `INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES (${EVENT_INSERT_COLUMNS.split(',').map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (project_id, message_id) DO NOTHING`;
+
+/**
+ * Thrown when a unit of work must run again from the start: another collector committed the
+ * same messageId between this one's `exists` and its insert, or another transaction holds an
+ * identity lock this one needs while this one already holds others. The store's `transact`
+ * rolls back and runs the work again; `lockFirst` then names every identity lock the unit was
+ * seen to need, taken before the work starts.
+ */
+export class RetryUnitOfWork extends Error {
+  constructor(
+    reason: string,
+    readonly lockFirst: readonly string[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+export interface IdentityLocking {
+  /** Lock keys to take, in this order, before the work runs (known from an earlier attempt). */
+  lockFirst: readonly string[];
+  /** Wait for every lock even while holding others (PostgreSQL's deadlock detector is then the guard). */
+  alwaysWait: boolean;
+}
+
+/**
+ * The PostgreSQL repositories of the ingest unit of work, over the one client `transact` holds
+ * between BEGIN and COMMIT. The same statements as sqlite-repositories.ts; what PostgreSQL adds
+ * is what several writers need, which SQLite's single writer never did:
+ *
+ * - Dedupe: the insert is `ON CONFLICT DO NOTHING` on the unique (project, messageId) index. If
+ *   it inserts nothing, another transaction stored that event after our `exists` said no: the
+ *   unit is retried (RetryUnitOfWork) and then answers `duplicate`, never `stored` twice.
+ * - Identity: the first time a transaction looks up or adds an identity (project, type, value)
+ *   it takes a transaction-scoped advisory lock on its hash, held to COMMIT. Two collectors
+ *   resolving the same anonymous id or user id at once therefore run one after the other, and
+ *   the second reads what the first committed (READ COMMITTED: each statement after the lock
+ *   sees it), so both end on one person.
+ *   Two units taking the same locks in different orders (one identifies user then anonymous
+ *   id, the other saw the anonymous id first) would deadlock, and PostgreSQL only breaks that
+ *   after deadlock_timeout (1 s). So a unit waits only for its first lock, when it holds none;
+ *   any further one it only tries (`pg_try_advisory_xact_lock`). If that fails, the unit is
+ *   retried, taking every lock it was seen to need first, in one sorted order: a unit waits
+ *   only while holding nothing or while taking locks in that order, so no cycle can form.
+ * - A person is read `FOR UPDATE`, so two units changing the same person's traits (reached by
+ *   different identities) apply one after the other instead of losing one.
+ */
+export function createPostgresRepositories(client: pg.PoolClient, locking: IdentityLocking = { lockFirst: [], alwaysWait: false }): IngestTx & { lockFirst(): Promise<void> } {
+  const locked = new Set<string>();
+  const lockIdentity = async (projectId: string, type: string, value: string): Promise<void> => {
+    const key = identityLockKey(projectId, type, value);
+    if (locked.has(key)) return;
+    if (locked.size === 0 || locking.alwaysWait) {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+    } else {
+      const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS got', [key]);
+      if (!rows[0]!.got) throw new RetryUnitOfWork(`Identity lock ${key} is held by another transaction.`, [...locked, key]);
+    }
+    locked.add(key);
+  };
+  const personUpdates = new Map<string, string>();
+
+  return {
+    async lockFirst() {
+      for (const key of [...new Set(locking.lockFirst)].sort()) {
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+        locked.add(key);
+      }
+    },
+    events: {
+      async exists(projectId, messageId) {
+        return (await one(client, 'SELECT 1 AS found FROM events WHERE project_id = $1 AND message_id = $2', [projectId, messageId])) !== undefined;
+      },
+      async insert(projectId, personId, event: NormalizedEvent) {
+        const { stored } = event;
+        const inserted = await changes(client, INSERT_EVENT, [projectId, event.messageId, personId, event.type, event.name, event.anonymousId, event.userId,
+          stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt]);
+        if (inserted === 0) throw new RetryUnitOfWork(`Event ${event.messageId} was stored by another transaction meanwhile.`);
+      },
+    },
+    identities: {
+      async find(projectId, type: IdentityType, value) {
+        await lockIdentity(projectId, type, value);
+        const row = await one<{ person_id: string }>(client, 'SELECT person_id FROM identities WHERE project_id = $1 AND type = $2 AND value = $3', [projectId, type, value]);
+        return row?.person_id ?? null;
+      },
+      async add(projectId, type, value, personId, at) {
+        await lockIdentity(projectId, type, value);
+        await query(client, `INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES ($1, $2, $3, $4, $5)
+          ON CONFLICT (project_id, type, value) DO NOTHING`, [projectId, type, value, personId, at]);
+      },
+      async anyErased(projectId) {
+        return (await one(client, 'SELECT 1 AS found FROM erased_identities WHERE project_id = $1 LIMIT 1', [projectId])) !== undefined;
+      },
+      async isErased(projectId, type, value) {
+        return (await one(client, 'SELECT 1 AS found FROM erased_identities WHERE project_id = $1 AND type = $2 AND value = $3', [projectId, type, value])) !== undefined;
+      },
+    },
+    people: {
+      async setLocation(personId, geo) {
+        const text = JSON.stringify(geo);
+        await query(client, 'UPDATE people SET geo = $1 WHERE id = $2 AND geo IS DISTINCT FROM $1', [text, personId]);
+      },
+      async get(personId) {
+        const row = await one<PersonRow>(client, 'SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = $1 FOR UPDATE', [personId]);
+        return row ? toStoredPerson(row) : null;
+      },
+      async create(projectId, person) {
+        await query(client, `INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
+          VALUES ($1, $2, $3, $4, NULL, '{}', 0, $5, $5)`, [person.id, projectId, person.kind, person.userId, person.at]);
+      },
+      async update(personId, patch) {
+        const keys = (Object.keys(patch) as (keyof typeof PERSON_WRITE_COLUMNS)[]).filter((key) => key in PERSON_WRITE_COLUMNS);
+        if (keys.length === 0) return;
+        const shape = keys.join(',');
+        let sql = personUpdates.get(shape);
+        if (!sql) {
+          sql = `UPDATE people SET ${keys.map((key) => `${PERSON_WRITE_COLUMNS[key]} = @${key}`).join(', ')} WHERE id = @id`;
+          personUpdates.set(shape, sql);
+        }
+        const params: Record<string, unknown> = { id: personId };
+        for (const key of keys) params[key] = key === 'traits' ? JSON.stringify(patch.traits) : patch[key];
+        await query(client, sql, params);
+      },
+      async markVerified(personId) {
+        await query(client, 'UPDATE people SET verified = 1 WHERE id = $1 AND verified = 0', [personId]);
+      },
+      async absorb(projectId, fromId, intoId) {
+        await query(client, 'UPDATE identities SET person_id = $1 WHERE person_id = $2', [intoId, fromId]);
+        await query(client, `INSERT INTO company_members (project_id, company_id, person_id, created_at)
+          SELECT project_id, company_id, $1, created_at FROM company_members WHERE person_id = $2 ON CONFLICT DO NOTHING`, [intoId, fromId]);
+        await query(client, 'DELETE FROM company_members WHERE person_id = $1', [fromId]);
+        await query(client, 'UPDATE person_aliases SET person_id = $1 WHERE person_id = $2', [intoId, fromId]);
+        await query(client, `INSERT INTO person_aliases (alias_id, project_id, person_id) VALUES ($1, $2, $3)
+          ON CONFLICT (alias_id) DO UPDATE SET project_id = excluded.project_id, person_id = excluded.person_id`, [fromId, projectId, intoId]);
+        await query(client, 'DELETE FROM people WHERE id = $1', [fromId]);
+      },
+      async recordMerge(projectId, merge) {
+        await query(client, `INSERT INTO merges (project_id, outcome, from_person_id, into_person_id, anonymous_id, user_id,
+          message_id, reason, from_traits, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [projectId, merge.outcome, merge.fromPersonId,
+          merge.intoPersonId, merge.anonymousId, merge.userId, merge.messageId, merge.reason, JSON.stringify(merge.fromTraits), merge.at]);
+      },
+      // Kept to the minute, as on SQLite (sqlite-repositories.ts says why).
+      async touch(personId, at, resolution) {
+        await query(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution });
+      },
+    },
+    companies: {
+      async get(projectId, companyId) {
+        const row = await one<{ traits: string; traits_at: number }>(client, 'SELECT traits, traits_at FROM companies WHERE project_id = $1 AND id = $2 FOR UPDATE', [projectId, companyId]);
+        return row ? { traits: JSON.parse(row.traits) as Record<string, unknown>, traitsAt: row.traits_at } : null;
+      },
+      async save(projectId, companyId, traits, traitsAt, at) {
+        await query(client, `INSERT INTO companies (project_id, id, traits, traits_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+          ON CONFLICT (project_id, id) DO UPDATE SET traits = excluded.traits, traits_at = excluded.traits_at, updated_at = excluded.updated_at`,
+        [projectId, companyId, JSON.stringify(traits), traitsAt, at]);
+      },
+      async addMember(projectId, companyId, personId, at) {
+        await query(client, `INSERT INTO company_members (project_id, company_id, person_id, created_at) VALUES ($1, $2, $3, $4)
+          ON CONFLICT DO NOTHING`, [projectId, companyId, personId, at]);
+      },
+    },
+    deliveries: {
+      async messageKind(projectId, messageId) {
+        const row = await one<{ kind: MessageKind }>(client, 'SELECT kind FROM messages WHERE project_id = $1 AND id = $2', [projectId, messageId]);
+        return row?.kind ?? null;
+      },
+      async owner(deliveryId) {
+        const row = await one<{ project_id: string; message_id: string; owner: string }>(client, `SELECT d.project_id, d.message_id, coalesce(a.person_id, d.person_id) AS owner
+          FROM deliveries d LEFT JOIN person_aliases a ON a.alias_id = d.person_id WHERE d.id = $1`, [deliveryId]);
+        return row ? { projectId: row.project_id, messageId: row.message_id, personId: row.owner } : null;
+      },
+      async latest(projectId, messageId, personId) {
+        const row = await one<{ id: string }>(client, `SELECT id FROM deliveries WHERE project_id = @project AND message_id = @message
+          AND person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at DESC, id DESC LIMIT 1`, { project: projectId, message: messageId, id: personId });
+        return row?.id ?? null;
+      },
+      async count(projectId, messageId, personId) {
+        const row = await one<{ n: number }>(client, `SELECT count(*) AS n FROM deliveries WHERE project_id = @project AND message_id = @message
+          AND person_id IN ${PERSON_AND_ALIASES}`, { project: projectId, message: messageId, id: personId });
+        return row!.n;
+      },
+      async insert(deliveryId, projectId, messageId, personId, at) {
+        await query(client, 'INSERT INTO deliveries (id, project_id, message_id, person_id, created_at) VALUES ($1, $2, $3, $4, $5)', [deliveryId, projectId, messageId, personId, at]);
+      },
+      async record(deliveryId, interaction, at, answer) {
+        const params = { id: deliveryId, at };
+        if (interaction === 'shown') {
+          await query(client, `UPDATE deliveries SET shown_count = shown_count + 1, shown_at = least(coalesce(shown_at, @at), @at),
+            last_shown_at = greatest(coalesce(last_shown_at, @at), @at) WHERE id = @id`, params);
+        } else if (interaction === 'clicked') {
+          await query(client, 'UPDATE deliveries SET clicked_at = least(coalesce(clicked_at, @at), @at) WHERE id = @id', params);
+        } else if (interaction === 'dismissed') {
+          await query(client, 'UPDATE deliveries SET dismissed_at = least(coalesce(dismissed_at, @at), @at) WHERE id = @id', params);
+        } else {
+          await query(client, `UPDATE deliveries SET answered_at = least(coalesce(answered_at, @at), @at),
+            value = coalesce(@value::double precision, value), answer_text = coalesce(@text::text, answer_text) WHERE id = @id`,
+          { ...params, value: answer?.value ?? null, text: answer?.text ?? null });
+        }
+      },
+    },
+  };
+}

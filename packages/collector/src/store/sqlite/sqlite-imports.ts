@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { ImportJob, ImportStatus, ImportStore } from '../import-store.js';
+import { iso } from './rows.js';
+import type { SqliteContacts } from './sqlite-contacts.js';
+
+interface ImportRow {
+  id: string;
+  list_id: string;
+  status: ImportStatus;
+  rows_read: number;
+  created: number;
+  updated: number;
+  rejected: number;
+  error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** Rejected rows kept per import; beyond it they are only counted. */
+export const MAX_KEPT_REJECTIONS = 10_000;
+/** Rejected rows shown by `get`. */
+const SHOWN_REJECTIONS = 1_000;
+
+/** Import jobs on SQLite (tables `imports`, `import_rejections`). */
+export function createSqliteImports(db: Database, contacts: SqliteContacts, now: () => number): ImportStore {
+  const q = {
+    insert: db.prepare(`INSERT INTO imports (id, project_id, list_id, status, created_at) VALUES (?, ?, ?, 'queued', ?)`),
+    get: db.prepare('SELECT * FROM imports WHERE project_id = ? AND id = ?'),
+    rejections: db.prepare('SELECT line, reason FROM import_rejections WHERE import_id = ? ORDER BY line LIMIT ?'),
+    keptRejections: db.prepare('SELECT count(*) FROM import_rejections WHERE import_id = ?').pluck(),
+    report: db.prepare(`UPDATE imports SET status = @status, rows_read = @rowsRead, created = @created, updated = @updated,
+      rejected = @rejected, error = coalesce(@error, error), finished_at = coalesce(@finishedAt, finished_at) WHERE id = @id`),
+    reject: db.prepare('INSERT OR IGNORE INTO import_rejections (import_id, line, reason) VALUES (?, ?, ?)'),
+    interrupted: db.prepare(`UPDATE imports SET status = 'failed', finished_at = ?,
+      error = 'The collector restarted during this import; the rows imported before it are kept.' WHERE status IN ('queued', 'running')`),
+  };
+  // A job runs inside the process that took the upload; one that did not finish before a restart
+  // never will, so say so instead of showing it running forever.
+  q.interrupted.run(now());
+
+  const toJob = (row: ImportRow): ImportJob => ({
+    id: row.id,
+    listId: row.list_id,
+    status: row.status,
+    rowsRead: row.rows_read,
+    created: row.created,
+    updated: row.updated,
+    rejected: row.rejected,
+    error: row.error,
+    rejectedRows: q.rejections.all(row.id, SHOWN_REJECTIONS) as { line: number; reason: string }[],
+    createdAt: iso(row.created_at),
+    finishedAt: row.finished_at === null ? null : iso(row.finished_at),
+  });
+
+  return {
+    async create(projectId, listId, at) {
+      const id = randomUUID();
+      q.insert.run(id, projectId, listId, at);
+      return toJob(q.get.get(projectId, id) as ImportRow);
+    },
+    async get(projectId, importId) {
+      const row = q.get.get(projectId, importId) as ImportRow | undefined;
+      return row ? toJob(row) : null;
+    },
+    async report(importId, progress) {
+      db.transaction(() => {
+        q.report.run({
+          id: importId,
+          status: progress.status,
+          rowsRead: progress.rowsRead,
+          created: progress.created,
+          updated: progress.updated,
+          rejected: progress.rejected,
+          error: progress.error ?? null,
+          finishedAt: progress.finishedAt ?? null,
+        });
+        let room = MAX_KEPT_REJECTIONS - (q.keptRejections.get(importId) as number);
+        for (const rejection of progress.newRejections) {
+          if (room-- <= 0) break;
+          q.reject.run(importId, rejection.line, rejection.reason);
+        }
+      })();
+    },
+    async saveContacts(projectId, list, at) {
+      return db.transaction(() => list.map((contact) => contacts.save(projectId, contact, at)))();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { Database } from 'better-sqlite3';
+import type { ContactKind } from '@hark/protocol';
+import { emptyFacts, type EventOccurrence, type FactsNeeded, type Geo, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
+import { PERSON_AND_ALIASES } from './rows.js';
+
+/** Occurrences kept per event for `where` conditions: the newest ones. */
+const MAX_OCCURRENCES = 1000;
+
+interface FactsRow {
+  id: string;
+  kind: ContactKind;
+  user_id: string | null;
+  email: string | null;
+  traits: string;
+  created_at: number;
+  last_seen_at: number;
+  geo: string | null;
+}
+
+export interface FactsLoader {
+  /** The facts `needed` names about one person (by their current id); null when there is none. */
+  load(projectId: string, personId: string, needed: FactsNeeded): PersonFacts | null;
+}
+
+/**
+ * Reads a person's facts for the rule engine, one indexed query per kind of fact the trees need
+ * and none for the rest. Merged-away ids are read through person_aliases, as timelines are.
+ */
+export function createFactsLoader(db: Database): FactsLoader {
+  const q = {
+    person: db.prepare('SELECT id, kind, user_id, email, traits, created_at, last_seen_at, geo FROM people WHERE project_id = ? AND id = ?'),
+    lists: db.prepare(`SELECT DISTINCT list_id FROM list_members WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`).pluck(),
+    companies: db.prepare(`SELECT c.traits FROM company_members m JOIN companies c ON c.project_id = m.project_id AND c.id = m.company_id
+      WHERE m.project_id = @project AND m.person_id = @id`).pluck(),
+    days: db.prepare(`SELECT event, day, sum(count) AS n FROM event_daily_counts
+      WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES} AND event IN (SELECT value FROM json_each(@events))
+      GROUP BY event, day`),
+    occurrences: db.prepare(`SELECT timestamp, properties FROM events
+      WHERE person_id IN ${PERSON_AND_ALIASES} AND type = 'track' AND name = @event ORDER BY timestamp DESC LIMIT ${MAX_OCCURRENCES}`),
+    deliveries: db.prepare(`SELECT message_id, shown_count, clicked_at, dismissed_at, answered_at, value FROM deliveries
+      WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES} AND message_id IN (SELECT value FROM json_each(@messages))`),
+    suppressed: db.prepare(`SELECT EXISTS (SELECT 1 FROM message_suppressions WHERE project_id = @project
+      AND ((type = 'userId' AND value = @userId) OR (type = 'email' AND value = @email)))`).pluck(),
+  };
+
+  return {
+    load(projectId, personId, needed) {
+      const row = q.person.get(projectId, personId) as FactsRow | undefined;
+      if (!row) return null;
+      const at = { project: projectId, id: row.id };
+      const traits = JSON.parse(row.traits) as Record<string, unknown>;
+
+      const eventDays = new Map<string, Map<number, number>>();
+      if (needed.events.size) {
+        for (const r of q.days.all({ ...at, events: JSON.stringify([...needed.events]) }) as { event: string; day: number; n: number }[]) {
+          let byDay = eventDays.get(r.event);
+          if (!byDay) eventDays.set(r.event, (byDay = new Map()));
+          byDay.set(r.day, r.n);
+        }
+      }
+      const eventOccurrences = new Map<string, EventOccurrence[]>();
+      for (const event of needed.eventOccurrences) {
+        const rows = q.occurrences.all({ id: row.id, event }) as { timestamp: number; properties: string }[];
+        eventOccurrences.set(event, rows.map((r) => ({ timestamp: r.timestamp, properties: JSON.parse(r.properties) as Record<string, unknown> })));
+      }
+      const messages = new Map<string, MessageInteraction>();
+      if (needed.messages.size) {
+        type DeliveryRow = { message_id: string; shown_count: number; clicked_at: number | null; dismissed_at: number | null; answered_at: number | null; value: number | null };
+        const latestAnswer = new Map<string, number>();
+        for (const r of q.deliveries.all({ ...at, messages: JSON.stringify([...needed.messages]) }) as DeliveryRow[]) {
+          const stats = messages.get(r.message_id) ?? { shown: false, dismissed: false, answered: false, grade: null };
+          // An interaction without a Shown event still means the message was on screen.
+          stats.shown ||= r.shown_count > 0 || r.clicked_at !== null || r.dismissed_at !== null || r.answered_at !== null;
+          stats.dismissed ||= r.dismissed_at !== null;
+          stats.answered ||= r.answered_at !== null;
+          if (r.answered_at !== null && r.value !== null && r.answered_at >= (latestAnswer.get(r.message_id) ?? -Infinity)) {
+            stats.grade = r.value;
+            latestAnswer.set(r.message_id, r.answered_at);
+          }
+          messages.set(r.message_id, stats);
+        }
+      }
+      return emptyFacts({
+        kind: row.kind,
+        traits,
+        email: row.email,
+        userId: row.user_id,
+        firstSeenAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        lists: needed.lists.size ? new Set(q.lists.all(at) as string[]) : new Set(),
+        companies: needed.companies ? (q.companies.all(at) as string[]).map((t) => JSON.parse(t) as Record<string, unknown>) : [],
+        eventDays,
+        eventOccurrences,
+        messages,
+        geo: needed.geo ? readGeo(row.geo) : null,
+        optedOut: needed.optedOut ? traits.unsubscribed === true || q.suppressed.get({ project: projectId, userId: row.user_id, email: row.email }) === 1 : false,
+      });
+    },
+  };
+}
+
+function readGeo(text: string | null): Geo | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as Partial<Geo> | null;
+    if (!value || typeof value !== 'object') return null;
+    const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+    return { country: str(value.country), region: str(value.region), city: str(value.city), continent: str(value.continent) };
+  } catch {
+    return null;
+  }
+}
