@@ -12,13 +12,18 @@ import { ContactPage } from './pages/contact-page.js';
 import { ContactsPage } from './pages/contacts-page.js';
 import { HomePage } from './pages/home-page.js';
 import { InvitePage } from './pages/invite-page.js';
+import { ListPage } from './pages/list-page.js';
+import { ListsPage } from './pages/lists-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { MessageEditorPage } from './pages/message-editor-page.js';
 import { MessageResultsPage } from './pages/message-results-page.js';
 import { MessagesPage } from './pages/messages-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { SegmentEditorPage } from './pages/segment-editor-page.js';
+import { SegmentsPage } from './pages/segments-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { SetupPage } from './pages/setup-page.js';
+import { SuppressionRulesPage } from './pages/suppression-rules-page.js';
 import { SuppressionsPage } from './pages/suppressions-page.js';
 import { TeamPage } from './pages/team-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
@@ -78,12 +83,18 @@ function Routes() {
         <Route path="/console/contacts/:id" component={ContactPage} />
         <Route path="/console/companies" component={CompaniesPage} />
         <Route path="/console/companies/:id" component={CompanyPage} />
+        <Route path="/console/segments" component={SegmentsPage} />
+        <Route path="/console/segments/new" component={SegmentEditorPage} />
+        <Route path="/console/segments/:id" component={SegmentEditorPage} />
+        <Route path="/console/lists" component={ListsPage} />
+        <Route path="/console/lists/:id" component={ListPage} />
         <Route path="/console/messages" component={MessagesPage} />
         <Route path="/console/messages/new" component={MessageEditorPage} />
         <Route path="/console/messages/:id" component={MessageEditorPage} />
         <Route path="/console/messages/:id/results" component={MessageResultsPage} />
         <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
+        <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />
         <Route default component={NotFoundPage} />
       </Router>

@@ -90,7 +90,27 @@ figure.chart svg.wide{max-width:720px}
 .chart text{font-size:12px;fill:#475569}
 .live-dot{display:inline-block;width:10px;height:10px;border-radius:50%;background:#f59e0b;margin-right:6px}
 .live-dot.ok{background:#16a34a}
+.rule-builder fieldset{margin:0 0 8px;padding:8px 12px}
+.rule-group{border-left:4px solid var(--accent)}
+.rule-group .rule-group{border-left-color:#7c3aed;background:#faf5ff}
+.rule-group .rule-group .rule-group{border-left-color:#b45309;background:#fffbeb}
+.rule-leaf{background:var(--bg)}
+.rule-leaf.has-error,.rule-group.has-error{border-color:var(--bad)}
+.rule-children{list-style:none;margin:0;padding:0}
+.rule-builder .cond{grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}
+.rule-builder .where{grid-column:1/-1}
+.rule-builder ul.field-error{margin:4px 0;padding-left:18px}
+.add-condition select{width:auto}
+.count-line{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px;margin:0}
+.big{font-size:28px}
+progress{width:100%;max-width:320px;height:10px;accent-color:var(--accent)}
+.fill{display:inline-flex;align-items:center;gap:6px}
+.fill progress{width:90px}
+.inline-choice{margin-right:16px}
+ul.plain{list-style:none;margin:0;padding:0}
 @media (max-width:760px){
+  .rule-builder fieldset{padding:6px 8px}
+  .rule-group .rule-group{margin-left:0}
   main{padding:16px}
   header.top{padding:8px 12px}
   .me{margin-left:0}

@@ -20,7 +20,7 @@ export type Query = Record<string, string | number | undefined | null>;
 
 export interface ApiClient {
   get<T>(path: string, query?: Query): Promise<T>;
-  /** A write: POST, PATCH or DELETE, with the session's CSRF token. */
+  /** A write: POST, PATCH or DELETE, with the session's CSRF token. A FormData body is sent as multipart. */
   send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** The CSRF token of the session in use (from POST/GET /session); writes carry it. */
   setCsrfToken(token: string | null): void;
@@ -62,7 +62,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // A FormData body (a CSV upload) goes as multipart, its boundary set by the browser.
+    const multipart = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !multipart) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
     busy(1);
     let response: Response;
@@ -71,7 +73,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         method,
         headers,
         credentials: 'same-origin',
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: multipart ? (body as FormData) : JSON.stringify(body) } : {}),
       });
     } catch {
       throw new ApiRefusal(0, 'network', 'The collector did not answer. Check that it is running, then try again.');

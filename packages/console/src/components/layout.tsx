@@ -6,6 +6,8 @@ const NAV: [href: string, label: string][] = [
   ['/console', 'Home'],
   ['/console/contacts', 'Contacts'],
   ['/console/companies', 'Companies'],
+  ['/console/segments', 'Segments'],
+  ['/console/lists', 'Lists'],
   ['/console/messages', 'Messages'],
   ['/console/settings', 'Settings'],
 ];

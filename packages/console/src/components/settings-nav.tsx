@@ -4,6 +4,7 @@ import { useSession } from '../state/console-context.js';
 const LINKS: [string, string][] = [
   ['/console/settings', 'Project and keys'],
   ['/console/settings/suppressions', 'Suppression list'],
+  ['/console/settings/suppression-rules', 'Suppression rules'],
   ['/console/settings/team', 'Team'],
 ];
 
@@ -21,9 +22,9 @@ export function SettingsNav() {
         ))}
       </nav>
       {member.role === 'agent' ? (
-        <p class="notice ok">Your role (agent) can read these settings. The suppression list needs a manager to change; keys, project settings and the team need an admin.</p>
+        <p class="notice ok">Your role (agent) can read these settings. The suppression list and rules need a manager to change; keys, project settings and the team need an admin.</p>
       ) : member.role === 'manager' ? (
-        <p class="notice ok">Your role (manager) can change the suppression list. Keys, project settings and the team need an admin.</p>
+        <p class="notice ok">Your role (manager) can change the suppression list and rules. Keys, project settings and the team need an admin.</p>
       ) : null}
     </>
   );

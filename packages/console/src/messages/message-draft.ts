@@ -14,6 +14,7 @@ import type {
   PageRule,
   ValueOperator,
 } from '@hark/protocol';
+import { audienceDraftFrom, audienceToSend, newAudienceDraft, type AudienceDraft } from '../audiences/message-audience.js';
 import { toLocalInput } from '../format/time.js';
 
 /**
@@ -44,7 +45,8 @@ export interface ContentDraft {
   newTab: boolean;
 }
 
-export interface MessageDraft {
+/** The audience is the conditions below, a segment, or a rule tree (`AudienceDraft`, issue 11). */
+export interface MessageDraft extends AudienceDraft {
   name: string;
   kind: MessageKind;
   priority: string;
@@ -103,6 +105,7 @@ export function newDraft(kind: MessageKind): MessageDraft {
     trigger: { type: 'page_view', seconds: '5', event: '', where: [] },
     schedule: { start: '', end: '' },
     frequency: { type: 'once', everyDays: '', maxTimes: '', days: '7', times: '3' },
+    ...newAudienceDraft(),
   };
 }
 
@@ -125,6 +128,7 @@ export function draftFromMessage(message: Message, timeZone: string): MessageDra
     kinds: audience.kinds ?? [],
     traits: (audience.traits ?? []).map((c) => ({ key: c.trait, op: c.op, value: text(c.value) })),
     events: audience.events ?? [],
+    ...audienceDraftFrom(audience as Record<string, unknown>),
     rules: page.rules.map((rule) => ({ ...rule })),
     trigger: {
       ...draft.trigger,
@@ -173,11 +177,15 @@ export function definitionFromDraft(draft: MessageDraft, timeZone: string): Mess
     const value = draft.content[key];
     content[key] = key === 'maxLength' ? numberOrText(value as string) : value;
   }
-  const audience: AudienceConditions = withoutUndefined({
-    kinds: draft.kinds.length ? draft.kinds : undefined,
-    traits: draft.traits.length ? draft.traits.map((row) => condition('trait', row)) : undefined,
-    events: draft.events.length ? draft.events : undefined,
-  });
+  // A segment or rule-tree audience is not in @hark/protocol's AudienceConditions yet (issue 11).
+  const audience = audienceToSend(
+    draft,
+    withoutUndefined({
+      kinds: draft.kinds.length ? draft.kinds : undefined,
+      traits: draft.traits.length ? draft.traits.map((row) => condition('trait', row)) : undefined,
+      events: draft.events.length ? draft.events : undefined,
+    }) as AudienceConditions,
+  ) as AudienceConditions;
   const trigger = (
     draft.trigger.type === 'delay'
       ? { type: 'delay', seconds: numberOrText(draft.trigger.seconds) }

@@ -4,6 +4,7 @@ import { PERSON_KINDS } from '../api/types.js';
 import { ConditionList } from './condition-list.js';
 import { CONTENT_FIELDS, KINDS, POSITIONS, type ContentDraft, type MessageDraft } from './message-draft.js';
 import { PageRuleList } from './page-rule-list.js';
+import { AudienceChoice } from '../audiences/audience-choice.js';
 
 const CONTENT_LABELS: Record<keyof ContentDraft, string> = {
   title: 'Title',
@@ -109,6 +110,8 @@ export function MessageForm(props: { draft: MessageDraft; onChange(draft: Messag
 
       <fieldset>
         <legend>Who sees it</legend>
+        <AudienceChoice draft={draft} onChange={(change) => set(change)} errors={errors} />
+        {draft.audienceMode === 'conditions' ? (<>
         <p class="hint">Nobody ticked: every kind of contact.</p>
         <div class="row" role="group" aria-label="Contact kinds">
           {PERSON_KINDS.map((kind) => (
@@ -118,6 +121,7 @@ export function MessageForm(props: { draft: MessageDraft; onChange(draft: Messag
         <h3>With these traits (all must hold)</h3>
         <ConditionList rows={draft.traits} onChange={(traits) => set({ traits })} basePath="conditions.audience.traits" keyName="trait" errors={errors} addLabel="Add a trait condition" />
         {draft.events.length ? <p class="hint">Also: {draft.events.length} event rule(s), kept as they are.</p> : null}
+        </>) : null}
       </fieldset>
 
       <fieldset>

@@ -1,5 +1,6 @@
 import { useRoute } from 'preact-iso';
 import type { CompanyDetail } from '../api/types.js';
+import { CompanyManage, RemoveFromCompany } from '../audiences/company-manage.js';
 import { EmptyState } from '../components/empty-state.js';
 import { Loading } from '../components/progress.js';
 import { Time } from '../components/time.js';
@@ -9,7 +10,8 @@ import { useLoad } from '../state/use-load.js';
 
 /** A company (from `group` calls): its traits and its people. */
 export function CompanyPage() {
-  const { api } = useConsole();
+  const { api, session } = useConsole();
+  const canEdit = session?.member.role !== 'agent';
   const id = useRoute().params.id ?? '';
   const company = useLoad(() => api.get<CompanyDetail>(`/companies/${encodeURIComponent(id)}`), [id]);
   if (company.error?.status === 404)
@@ -48,6 +50,7 @@ export function CompanyPage() {
               {c.people.map((person) => (
                 <li key={person.id}>
                   <a href={`/console/contacts/${person.id}`}>{personLabel(person)}</a> — {person.kind}, last seen <Time iso={person.lastSeenAt} />
+                  {canEdit ? <> <RemoveFromCompany companyId={c.id} person={person} onRemoved={company.reload} /></> : null}
                 </li>
               ))}
             </ul>
@@ -56,6 +59,7 @@ export function CompanyPage() {
           )}
         </section>
       </div>
+      {canEdit ? <CompanyManage key={c.updatedAt} company={c} onChanged={company.reload} /> : null}
     </>
   );
 }

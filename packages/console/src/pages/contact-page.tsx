@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { Page } from '@hark/protocol';
 import type { ActivityItem, PersonDetail } from '../api/types.js';
+import { PersonAudiencesView, type PersonAudiences } from '../audiences/person-audiences.js';
 import { EmptyState } from '../components/empty-state.js';
 import { SelectField, TextField } from '../components/field.js';
 import { FormStatus } from '../components/form-status.js';
@@ -17,7 +18,7 @@ import { useSubmit } from '../state/use-submit.js';
 export function ContactPage() {
   const { api } = useConsole();
   const id = useRoute().params.id ?? '';
-  const person = useLoad(() => api.get<PersonDetail>(`/people/${encodeURIComponent(id)}`), [id]);
+  const person = useLoad(() => api.get<PersonDetail & PersonAudiences>(`/people/${encodeURIComponent(id)}`), [id]);
   if (person.error?.status === 404)
     return (
       <EmptyState title="No such contact">
@@ -81,6 +82,7 @@ export function ContactPage() {
           ) : (
             <p class="hint">In no company. A site puts people in one with hark('group', companyId, traits).</p>
           )}
+          <PersonAudiencesView person={p} />
         </section>
         <TraitsEditor person={p} onSaved={person.reload} />
       </div>

@@ -1,0 +1,24 @@
+import type { Message, Page } from '@hark/protocol';
+import type { List } from '../api/audience-types.js';
+import { useConsole } from '../state/console-context.js';
+import { useLoad } from '../state/use-load.js';
+import type { RuleChoices } from './rule-builder.js';
+
+/**
+ * The lists and messages a rule can name, for the builder's selects (the first 200 of each,
+ * newest first). A refused load leaves a select empty rather than the page broken.
+ */
+export function useRuleChoices(): RuleChoices {
+  const { api } = useConsole();
+  const loaded = useLoad(async () => {
+    const [lists, messages] = await Promise.all([
+      api.get<Page<List>>('/lists', { limit: 200 }).catch(() => ({ items: [] as List[], nextCursor: null })),
+      api.get<Page<Message>>('/messages', { limit: 200 }).catch(() => ({ items: [] as Message[], nextCursor: null })),
+    ]);
+    return {
+      lists: lists.items.map((list) => ({ id: list.id, name: list.name })),
+      messages: messages.items.map((message) => ({ id: message.id, name: message.name })),
+    };
+  }, []);
+  return loaded.data ?? { lists: [], messages: [] };
+}
