@@ -1,63 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { toInvite, toMember, toSession, type InviteRow, type MemberRow, type SessionRow } from '../team-rows.js';
 import type { InviteRecord, MemberRecord, SessionRecord, TeamRole, TeamStore } from '../team-store.js';
-
-interface MemberRow {
-  id: string;
-  project_id: string;
-  email: string;
-  name: string;
-  role: TeamRole;
-  time_zone: string;
-  password_hash: string;
-  created_at: number;
-}
-interface SessionRow {
-  token_hash: string;
-  project_id: string;
-  member_id: string;
-  csrf_token: string;
-  created_at: number;
-  last_used_at: number;
-}
-interface InviteRow {
-  id: string;
-  project_id: string;
-  email: string;
-  role: TeamRole;
-  token_hash: string;
-  invited_by: string | null;
-  created_at: number;
-  expires_at: number;
-}
-
-const toMember = (row: MemberRow): MemberRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  email: row.email,
-  name: row.name,
-  role: row.role,
-  timeZone: row.time_zone,
-  passwordHash: row.password_hash,
-  createdAt: row.created_at,
-});
-const toSession = (row: SessionRow): SessionRecord => ({
-  tokenHash: row.token_hash,
-  projectId: row.project_id,
-  memberId: row.member_id,
-  csrfToken: row.csrf_token,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-});
-const toInvite = (row: InviteRow): InviteRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  email: row.email,
-  role: row.role,
-  tokenHash: row.token_hash,
-  invitedBy: row.invited_by,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-});
 
 const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
