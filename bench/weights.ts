@@ -18,8 +18,8 @@ export interface Weight {
 export interface Bundle {
   /** Who ships it. */
   product: string;
-  /** `core` runs on every page; `ui` is what shows messages or surveys. */
-  part: 'core' | 'ui';
+  /** `core` runs on every page; `ui` is what shows messages or surveys; `console` is the team's app (its first page). */
+  part: 'core' | 'ui' | 'console';
   /** Where the file comes from (npm package and path). */
   source: string;
   weight: Weight | null;
@@ -58,6 +58,7 @@ export function measureWeights(): Bundle[] {
   return [
     { product: 'Hark', part: 'core', source: 'packages/sdk/dist/hark.js', weight: weigh(join(ROOT, 'packages/sdk/dist/hark.js')) },
     { product: 'Hark', part: 'ui', source: 'packages/sdk/dist/hark-ui.js', weight: weigh(join(ROOT, 'packages/sdk/dist/hark-ui.js')) },
+    { product: 'Hark', part: 'console', source: 'packages/console/dist/console.js', weight: weigh(join(ROOT, 'packages/console/dist/console.js')) },
     peer('posthog-js', 'core', 'posthog-js', 'dist/array.js', 'the script-tag build; recorder, surveys and toolbar load later as extensions'),
     peer('posthog-js', 'ui', 'posthog-js', 'dist/surveys.js', 'surveys extension (Preact), loaded when a survey is due'),
     peer('Segment analytics-next', 'core', '@segment/analytics-next', 'dist/umd/standalone.js', 'standalone build; destinations load later'),
