@@ -65,7 +65,8 @@ function readIncoming(incoming: Readable, maxBytes: number): Promise<Buffer> {
   });
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+/** The body as bytes, stopped with `tooLargeError` (a 413) as soon as it passes `maxBytes`. */
+export async function readLimited(request: Request, maxBytes: number, tooLargeError: () => ApiError = () => tooLarge(maxBytes)): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -76,7 +77,7 @@ async function readLimited(request: Request, maxBytes: number): Promise<Buffer> 
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
+      throw tooLargeError();
     }
     chunks.push(value);
   }
