@@ -292,6 +292,27 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     expect(after!.traits).toMatchObject({ plan: 'enterprise', bio: '<img src=x onerror="window.__xss=1">' });
   });
 
+  it('exports a contact\'s data and erases them on request', async () => {
+    const res = await fetch(`${collector.url}/v1/identify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ writeKey: collector.writeKey, userId: 'u-gone', traits: { name: 'Gus Gone', email: 'gus@example.com' } }),
+    });
+    expect(res.status).toBe(200);
+    const person = await collector.admin<{ id: string }>('/api/v1/people/lookup?userId=u-gone');
+    await goto(page, `/console/contacts/${person!.id}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export their data (JSON)' }).click()]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { person: { userId: string } };
+    expect(exported.person.userId).toBe('u-gone');
+
+    const erase = page.getByRole('button', { name: 'Erase this person' });
+    expect(await erase.isDisabled()).toBe(true);
+    await page.getByLabel('Type “Gus Gone” to erase').fill('Gus Gone');
+    await erase.click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    expect(await collector.admin('/api/v1/people/lookup?userId=u-gone')).toBeNull();
+  });
+
   it('logs a member out everywhere: their other browsers are back at the login form', async () => {
     const other = await browser.newContext({ viewport: DESKTOP });
     const otherPage = await newPage(other);

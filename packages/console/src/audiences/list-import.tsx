@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { downloadFile } from '../format/download.js';
 import type { ColumnMapping, ColumnTarget, ImportJob } from '../api/audience-types.js';
 import { fieldId, TextArea } from '../components/field.js';
 import { FormStatus } from '../components/form-status.js';
@@ -219,14 +220,7 @@ function ImportProgress(props: { job: ImportJob; pollError: string | null }) {
   const running = job.status !== 'done' && job.status !== 'failed';
   const percent = job.bytesTotal ? Math.min(100, Math.floor(((job.bytesRead ?? 0) / job.bytesTotal) * 100)) : running ? undefined : 100;
   const download = () => {
-    const url = URL.createObjectURL(new Blob([rejectedRowsCsv(job.rejectedRows)], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `import-${job.id}-rejected.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadFile(`import-${job.id}-rejected.csv`, rejectedRowsCsv(job.rejectedRows), 'text/csv;charset=utf-8');
   };
   return (
     <div class="import-progress" aria-labelledby="import-status">

@@ -13,6 +13,7 @@ import { rowsFromTraits, traitsPatch, type TraitRow } from '../format/trait-edit
 import { useConsole } from '../state/console-context.js';
 import { useLoad } from '../state/use-load.js';
 import { useSubmit } from '../state/use-submit.js';
+import { ContactPrivacy } from './contact-privacy.js';
 
 /** One contact: who they are, their traits (editable), identities, companies and timeline. */
 export function ContactPage() {
@@ -87,6 +88,7 @@ export function ContactPage() {
         <TraitsEditor person={p} onSaved={person.reload} />
       </div>
       <Timeline personId={p.id} />
+      <ContactPrivacy person={p} label={personLabel(p)} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { FormStatus } from '../components/form-status.js';
 import { Loading } from '../components/progress.js';
 import { Time } from '../components/time.js';
 import { personLabel } from '../components/value-text.js';
+import { downloadFile } from '../format/download.js';
 import { answersCsv } from '../messages/answers-csv.js';
 import { useConsole, useTimeZone } from '../state/console-context.js';
 import { useLoad } from '../state/use-load.js';
@@ -64,14 +65,7 @@ export function MessageResultsPage() {
         all.push(...(answer.answers?.items ?? []));
         next = answer.answers?.nextCursor ?? null;
       } while (next);
-      const url = URL.createObjectURL(new Blob([answersCsv(all, timeZone)], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${(message.data?.name ?? 'answers').replace(/[^\w.-]+/g, '-')}-answers.csv`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadFile(`${(message.data?.name ?? 'answers').replace(/[^\w.-]+/g, '-')}-answers.csv`, answersCsv(all, timeZone), 'text/csv;charset=utf-8');
     }, 'The CSV is downloading.');
 
   if (message.error?.status === 404)
