@@ -219,8 +219,16 @@ describe('GET /v1/projects/:writeKey/settings, the document analytics-next loads
 
     await hark.close();
     hark = await startCollector({ app: { trustProxy: true } });
-    const trusted = await (await settings(hark.project.writeKey, forwarded, 'http://10.0.0.5:8787')).json();
+    // One proxy: the entry it appended (the right-most) names the host; what the client put left
+    // of it does not, or any client could point a publicly cached document at another host.
+    const spoofed = { headers: { 'x-forwarded-proto': 'http, https', 'x-forwarded-host': 'evil.test, hark.acme.test' } };
+    const trusted = await (await settings(hark.project.writeKey, spoofed, 'http://10.0.0.5:8787')).json();
     expect(trusted.integrations['Segment.io']).toMatchObject({ apiHost: 'hark.acme.test/v1', protocol: 'https' });
+    await hark.close();
+    // Two proxies: the outer one wrote the public host, the inner one its own address.
+    hark = await startCollector({ app: { trustProxy: 2 } });
+    const twoHops = await (await settings(hark.project.writeKey, forwarded, 'http://10.0.0.5:8787')).json();
+    expect(twoHops.integrations['Segment.io']).toMatchObject({ apiHost: 'hark.acme.test/v1', protocol: 'https' });
     // A forwarded value that is not a host stays out of the document.
     const odd = await (await settings(hark.project.writeKey, { headers: { 'x-forwarded-host': 'evil.test/"><script>', 'x-forwarded-proto': 'gopher' } }, 'http://10.0.0.5:8787')).json();
     expect(odd.integrations['Segment.io']).toMatchObject({ apiHost: '10.0.0.5:8787/v1', protocol: 'http' });

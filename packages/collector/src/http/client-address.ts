@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { trustedHop } from './forwarded-hop.js';
 
 /**
  * The address a request came from, for the per-client rate limits. Without a trusted proxy it
@@ -12,14 +13,8 @@ import type { Context } from 'hono';
  * is the best there is: a proxy of ours wrote it.
  */
 export function clientAddress(c: Context, trustedProxies: number | boolean): string {
-  const proxies = trustedProxies === true ? 1 : trustedProxies === false ? 0 : trustedProxies;
-  if (proxies > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '')
-      .split(',')
-      .map((hop) => hop.trim())
-      .filter((hop) => hop !== '');
-    if (hops.length > 0) return hops[Math.max(0, hops.length - proxies)]!;
-  }
+  const forwarded = trustedHop(c.req.header('x-forwarded-for'), trustedProxies);
+  if (forwarded) return forwarded;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
 }

@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, SESSION_IDLE_MS } from '../team/index.js';
+import { trustedHop } from './forwarded-hop.js';
 
-/** https as the browser sees it: the URL's scheme, or the proxy's X-Forwarded-Proto when trusted. */
+/** https as the browser sees it: the URL's scheme, or the X-Forwarded-Proto our proxy wrote (forwarded-hop.ts). */
 export function requestIsHttps(c: Context, trustProxy: boolean | number): boolean {
-  if (trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
+  if (trustedHop(c.req.header('x-forwarded-proto'), trustProxy) === 'https') return true;
   return new URL(c.req.url).protocol === 'https:';
 }
 
