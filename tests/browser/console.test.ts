@@ -311,6 +311,15 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     await erase.click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     expect(await collector.admin('/api/v1/people/lookup?userId=u-gone')).toBeNull();
+
+    // Their identifiers are kept so a late event cannot bring them back; an admin can lift one.
+    await goto(page, '/console/settings/erasures');
+    await page.getByRole('cell', { name: 'u-gone', exact: true }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Lift erasure of u-gone' }).click();
+    await page.getByText('u-gone can be seen again.').waitFor();
+    const erased = await collector.admin<{ items: { type: string; value: string }[] }>('/api/v1/erasures');
+    expect(erased!.items.map((entry) => `${entry.type}:${entry.value}`)).toEqual(['email:gus@example.com']);
   });
 
   it('logs a member out everywhere: their other browsers are back at the login form', async () => {
@@ -342,6 +351,7 @@ describe.skipIf(!browserAvailable)('the team console', () => {
         '/console/settings',
         '/console/settings/suppressions',
         '/console/settings/team',
+        '/console/settings/erasures',
         '/console/account',
       ];
     };

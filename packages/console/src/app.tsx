@@ -25,6 +25,7 @@ import { SettingsPage } from './pages/settings-page.js';
 import { SetupPage } from './pages/setup-page.js';
 import { SuppressionRulesPage } from './pages/suppression-rules-page.js';
 import { SuppressionsPage } from './pages/suppressions-page.js';
+import { ErasuresPage } from './pages/erasures-page.js';
 import { TeamPage } from './pages/team-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
@@ -96,6 +97,7 @@ function Routes() {
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />
+        <Route path="/console/settings/erasures" component={ErasuresPage} />
         <Route default component={NotFoundPage} />
       </Router>
     </ConsoleContextGate>
