@@ -42,8 +42,8 @@ export function startMessages(
           JSON.parse(
             JSON.stringify({
               writeKey: options.writeKey,
-              anonymousId: identity.anonymousId(),
-              userId: identity.userId(),
+              anonymousId: identity.anonymous(),
+              userId: identity.user(),
               userHash,
               url: location.href,
               // `false?.event` is undefined, like an absent event.
