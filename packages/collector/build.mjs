@@ -13,7 +13,11 @@ import { build } from 'esbuild';
  */
 await build({
   entryPoints: [fileURLToPath(new URL('src/server.ts', import.meta.url))],
-  outfile: fileURLToPath(new URL('dist/server.mjs', import.meta.url)),
+  outdir: fileURLToPath(new URL('dist', import.meta.url)),
+  outExtension: { '.js': '.mjs' },
+  // What server.ts imports only when needed (the PostgreSQL store) goes in a chunk of its own,
+  // so the pg driver is not loaded by a collector on SQLite.
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
