@@ -3,8 +3,7 @@ import { build } from 'esbuild';
 
 /**
  * Compiles the collector into packages/collector/dist/server.mjs (and a chunk for what it loads
- * only when needed), which
- * `npm start` and `npm run bench` run with plain `node`. Running the TypeScript through tsx
+ * only when needed), which `npm start` and `npm run bench` run with plain `node`. Running the TypeScript through tsx
  * instead costs some 40 MiB of resident memory for good (Node 20 runs tsx's loader hooks on a
  * thread of their own, with its own V8 heap and compile caches): a quarter of the 150 MB the
  * collector may hold (docs/BENCHMARKS.md, issue 16). Tests still run the sources.
