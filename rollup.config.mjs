@@ -11,11 +11,23 @@ const dist = `${sdk}/dist`;
 
 const compile = (overrides = {}) => typescript({ tsconfig: `${sdk}/tsconfig.build.json`, outputToFilesystem: true, ...overrides });
 
+/**
+ * Method names of the core's own factories (storage, identity, consent, queue, transport, emitter,
+ * the instance) and js-cookie's internals: terser renames them to one or two letters. None is a
+ * public name of the App, a wire field, or called on a browser object in hark.js, which is why
+ * `builtins: true` is safe here (names such as `read`, `size` or `clear` are also DOM names, which
+ * terser otherwise refuses to touch). Adding a name here that the page or the collector must see
+ * breaks hark.js; test/built-script.test.ts runs the minified file to catch that.
+ */
+const INTERNAL_NAMES =
+  /^(read|write|drop|anonymous|user|setUser|clear|size|add|peek|ack|schedule|flush|allowed|choose|emit|app|run|start|converter|attributes|withAttributes|withConverter)$/;
+
 // Size is a feature (DESIGN §7): mangle everything that is not a public name, keep no comments.
 const minify = () =>
   terser({
     ecma: 2020,
     toplevel: true,
+    mangle: { properties: { builtins: true, regex: INTERNAL_NAMES } },
     compress: { passes: 4, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
     format: { comments: false },
   });

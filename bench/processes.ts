@@ -34,12 +34,28 @@ export function tempDir(label: string): string {
 
 export const BENCH_KEYS = { writeKey: 'hk_w_bench_write_key', secretKey: 'hk_s_bench_secret_key' } as const;
 
-/** The real collector entry (`server.ts`), on a free port, rate limits off. */
+let collectorBuilt = false;
+
+/**
+ * The collector as `npm start` runs it: `server.ts` compiled into packages/collector/dist/server.mjs
+ * (built once per bench run, in about a second), on a free port, rate limits off.
+ * `BENCH_COLLECTOR=source` runs the TypeScript through tsx instead, as the tests do, to compare.
+ */
+function collectorEntry(): string[] {
+  if (process.env.BENCH_COLLECTOR === 'source') return ['--import', 'tsx', join(ROOT, 'packages/collector/src/server.ts')];
+  if (!collectorBuilt) {
+    execFileSync(process.execPath, [join(ROOT, 'packages/collector/build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+    collectorBuilt = true;
+  }
+  return [join(ROOT, 'packages/collector/dist/server.mjs')];
+}
+
+/** The real collector entry, on a free port, rate limits off. */
 export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal' }): Promise<Server> {
   // `npm run bench -- --profile` (or BENCH_PROFILE_DIR): a V8 CPU profile per collector process.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return startServer('collector', [...flags, ...profile, '--import', 'tsx', join(ROOT, 'packages/collector/src/server.ts')], {
+  return startServer('collector', [...flags, ...profile, ...collectorEntry()], {
     PORT: '0',
     HOST: '127.0.0.1',
     HARK_DB: options.dbPath,

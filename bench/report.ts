@@ -4,6 +4,7 @@ import type { HostPageResult } from './host-page.js';
 import type { IdentifyResult } from './identify.js';
 import type { IngestResult } from './ingest.js';
 import type { Machine } from './machine.js';
+import type { ScalingRow } from './scaling.js';
 import type { Bundle } from './weights.js';
 
 /**
@@ -23,6 +24,7 @@ export interface BenchResults {
   ingest?: IngestResult;
   eligibility?: EligibilityResult;
   identify?: IdentifyResult;
+  scaling?: ScalingRow[];
   notes: string[];
 }
 
@@ -277,6 +279,28 @@ function identifySection(r: BenchResults): string[] {
   ];
 }
 
+function scalingSection(r: BenchResults): string[] {
+  const rows = r.scaling;
+  if (!rows?.length) return [];
+  const first = rows[0]!;
+  return [
+    '### Scaling with the stored history',
+    '',
+    'Each size is a copy of the seeded data set (one person per 20 events, 50 live messages). Eligibility first, open loop at' +
+      ` ${int(first.eligibility.rate)} req/s alone; then batched ingest (20 per request, 32 connections, closed loop) into the same file.` +
+      ' The last column divides by the smallest size, so it shows how cost grows.',
+    '',
+    '| Stored events | People | Ingest | CPU per event | Eligibility p50 | p99 | Ingest vs smallest |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${int(row.size.events)} | ${int(row.size.people)} | ${int(row.ingestEventsPerSecond)} events/s | ${us(row.ingestCpuPerEvent)} |` +
+        ` ${ms(row.eligibility.latency.p50)} | ${ms(row.eligibility.latency.p99)} | ${(row.ingestEventsPerSecond / first.ingestEventsPerSecond).toFixed(2)}× |`,
+    ),
+    '',
+  ];
+}
+
 export function renderResults(r: BenchResults): string {
   const m = r.machine;
   const minutes = Math.floor(r.durationMs / 60_000);
@@ -305,6 +329,7 @@ export function renderResults(r: BenchResults): string {
     ...ingestSection(r),
     ...eligibilitySection(r),
     ...identifySection(r),
+    ...scalingSection(r),
     ...(rss.length ? ['### Collector memory', '', `Peak resident set (VmHWM) of each collector process: ${rss.map(([name, b]) => `${name} ${mb(b)}`).join(', ')}.`, ''] : []),
     ...(r.notes.length ? ['### Notes from this run', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
     END,

@@ -8,13 +8,15 @@ import { measureIngest, type IngestOptions } from './ingest.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { cleanUp, cleanUpNow, ROOT } from './processes.js';
 import { renderResults, writeResults, type BenchResults } from './report.js';
+import { measureScaling, type ScalingOptions } from './scaling.js';
 import { measureWeights } from './weights.js';
 
 /**
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify; and
+ *                       scaling (opt-in, never part of a plain run: it generates up to 5M events)
  *   --seed=N            data sets and request streams (default 42)
  *   --no-build          measure the App as it is in packages/sdk/dist
  *   --cpu-slowdown=N    host page with Chromium's CPU slowed N× (4 = Lighthouse mobile)
@@ -24,7 +26,9 @@ import { measureWeights } from './weights.js';
  */
 
 const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify'] as const;
-type Section = (typeof SECTIONS)[number];
+/** Run only when named in --only. */
+const OPT_IN = ['scaling'] as const;
+type Section = (typeof SECTIONS)[number] | (typeof OPT_IN)[number];
 
 function parseArgs(argv: string[]) {
   const flag = (name: string) => argv.includes(`--${name}`);
@@ -32,7 +36,8 @@ function parseArgs(argv: string[]) {
   const unknown = argv.filter((a) => !/^--(quick|no-build|profile|only=.+|seed=\d+|cpu-slowdown=\d+(\.\d+)?)$/.test(a));
   if (unknown.length) throw new Error(`Unknown options: ${unknown.join(' ')}. See bench/run.ts for the list.`);
   const only = value('only')?.split(',') as Section[] | undefined;
-  for (const name of only ?? []) if (!SECTIONS.includes(name)) throw new Error(`--only takes ${SECTIONS.join(', ')}; not "${name}".`);
+  const known: readonly string[] = [...SECTIONS, ...OPT_IN];
+  for (const name of only ?? []) if (!known.includes(name)) throw new Error(`--only takes ${known.join(', ')}; not "${name}".`);
   return {
     quick: flag('quick'),
     build: !flag('no-build'),
@@ -48,6 +53,7 @@ interface Plan {
   ingest: Omit<IngestOptions, 'seed'>;
   eligibility: Omit<EligibilityOptions, 'seed'>;
   identify: Omit<IdentifyOptions, 'seed'>;
+  scaling: Omit<ScalingOptions, 'seed'>;
 }
 
 const FULL: Plan = {
@@ -62,6 +68,7 @@ const FULL: Plan = {
     warmupMs: 3000,
   },
   identify: { histories: [10, 1000, 10_000], visitors: 15 },
+  scaling: { sizes: [100_000, 1_000_000, 5_000_000], ingestMs: 6000, eligibilityRate: 1000, eligibilityMs: 8000, warmupMs: 2000 },
 };
 
 const QUICK: Plan = {
@@ -70,6 +77,7 @@ const QUICK: Plan = {
   // The same rates as a full run, on a smaller data set, for less time.
   eligibility: { ...FULL.eligibility, size: { people: 2000, events: 20_000, messages: 50 }, alsoBeside: [], durationMs: 2000, warmupMs: 500 },
   identify: { histories: [10, 100, 1000], visitors: 3 },
+  scaling: { sizes: [20_000, 100_000], ingestMs: 1500, eligibilityRate: 1000, eligibilityMs: 2000, warmupMs: 500 },
 };
 
 async function main(): Promise<void> {
@@ -117,13 +125,14 @@ async function main(): Promise<void> {
   results.ingest = await run('ingest', () => measureIngest({ seed: args.seed, ...plan.ingest }, log));
   results.eligibility = await run('eligibility', () => measureEligibility({ seed: args.seed, ...plan.eligibility }, log));
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
+  results.scaling = await run('scaling', () => measureScaling({ seed: args.seed, ...plan.scaling }, log));
 
   results.machine.loadEnd = currentLoad();
   results.durationMs = Date.now() - started;
   const section = renderResults(results);
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   writeFileSync(join(ROOT, '.bench', `results-${results.mode}.json`), JSON.stringify(results, null, 2));
-  const complete = args.sections.size === SECTIONS.length;
+  const complete = SECTIONS.every((name) => args.sections.has(name));
   if (!args.quick && complete) {
     writeResults(join(ROOT, 'docs', 'BENCHMARKS.md'), section);
     log('wrote docs/BENCHMARKS.md');

@@ -5,7 +5,6 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
-import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
 
@@ -13,7 +12,10 @@ import { createSignIn, setupUrl } from './team/index.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const config = readConfig(process.env, root);
 // SQLite is the embedded default; HARK_DATABASE_URL puts the store on PostgreSQL (docs/SCALING.md).
-const store = config.databaseUrl ? await openPostgresStore({ url: config.databaseUrl }) : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+// The PostgreSQL store, and the pg driver with it (~15 MiB resident), load only then.
+const store = config.databaseUrl
+  ? await (await import('./store/postgres/postgres-store.js')).openPostgresStore({ url: config.databaseUrl })
+  : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
 const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}` : `SQLite: ${config.dbPath}`;
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
 // The first admin: from the environment, or through a one-time link printed below. A new link

@@ -12,5 +12,5 @@ import type { Hark, HarkOptions } from './core/types.js';
 export function createHark(options?: HarkOptions): Hark {
   const instance = createInstance(options);
   instance.start();
-  return instance.hark;
+  return instance.app;
 }

@@ -15,13 +15,13 @@ try {
   if (!w.hark?.version) {
     const script = (document.currentScript || document.querySelector('script[src*="hark"]')) as HTMLScriptElement | null;
     const { writeKey, apiHost } = script?.dataset || {};
-    const { hark, run, start } = createInstance({
+    const { app, run, start } = createInstance({
       writeKey,
       // `src` reads back absolute, so its first three '/'-separated parts are the origin.
       apiHost: apiHost || (script?.src || location.href).split('/', 3).join('/'),
     });
     const queued = w.hark?.q;
-    w.hark = Object.assign((...args: unknown[]) => run(args), hark, { version: VERSION });
+    w.hark = Object.assign((...args: unknown[]) => run(args), app, { version: VERSION });
     replayCommands(queued, run);
     start();
   }

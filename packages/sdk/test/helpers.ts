@@ -109,7 +109,7 @@ export function startHark(options: HarkOptions = {}) {
   controllers.push(controller);
   const instance = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, signal: controller.signal, ...options });
   instance.start();
-  return instance.hark;
+  return instance.app;
 }
 
 /** Lets pending promise callbacks (fetch answers) run, and `ms` of fake time pass. */

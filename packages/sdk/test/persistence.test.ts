@@ -63,7 +63,7 @@ describe('unsent events', () => {
     });
     const closing = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, autoPage: false });
     closing.start();
-    closing.hark.track('Clicked Buy');
+    closing.app.track('Clicked Buy');
     await elapse(500);
 
     startHark({ autoPage: false });

@@ -44,7 +44,7 @@ describe('batching', () => {
     expect(collector.events().map((event) => event.event)).toEqual(Array.from({ length: 45 }, (_, i) => `Event ${i + 1}`));
   });
 
-  it('dates each event when it was called and when it was sent', async () => {
+  it('dates each event when it was called, and the batch when it was sent (the collector corrects clocks by it)', async () => {
     const collector = fakeCollector();
     const hark = startHark({ autoPage: false });
 
@@ -55,8 +55,7 @@ describe('batching', () => {
     const [event] = collector.events();
     expect(event?.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(event?.timestamp).toBe(calledAt);
-    expect(event?.sentAt).toBe(new Date(Date.parse(calledAt) + 500).toISOString());
-    expect(collector.requests[0]?.body.sentAt).toBe(event?.sentAt);
+    expect(collector.requests[0]?.body.sentAt).toBe(new Date(Date.parse(calledAt) + 500).toISOString());
   });
 
   it('forgets events once the collector has them', async () => {

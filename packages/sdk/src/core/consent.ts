@@ -5,7 +5,7 @@ export const CONSENT_KEY = 'hark_consent';
 
 export interface Consent {
   allowed(): boolean;
-  set(choice: 'in' | 'out'): void;
+  choose(choice: 'in' | 'out'): void;
 }
 
 /**
@@ -15,10 +15,10 @@ export interface Consent {
 export function createConsent(storage: SafeStorage, options: HarkOptions): Consent {
   return {
     allowed() {
-      const choice = storage.get(CONSENT_KEY);
+      const choice = storage.read(CONSENT_KEY);
       const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
       return choice == 'in' || (choice != 'out' && !(options.respectDnt && (nav.globalPrivacyControl || nav.doNotTrack == '1')));
     },
-    set: (choice) => storage.set(CONSENT_KEY, choice),
+    choose: (choice) => storage.write(CONSENT_KEY, choice),
   };
 }

@@ -8,7 +8,7 @@ export const MAX_QUEUE = 200;
 export interface EventQueue {
   /** How many events this page has waiting. */
   readonly size: number;
-  push(event: WireEvent): void;
+  add(event: WireEvent): void;
   /** The oldest `count` events waiting; they stay queued until acknowledged. */
   peek(count: number): WireEvent[];
   /** The collector has them: forget them here and in storage. */
@@ -25,20 +25,20 @@ export interface EventQueue {
 export function createEventQueue(storage: SafeStorage): EventQueue {
   const read = (): WireEvent[] => {
     try {
-      const list = JSON.parse(storage.get(QUEUE_KEY)!);
+      const list = JSON.parse(storage.read(QUEUE_KEY)!);
       return Array.isArray(list) ? list : [];
     } catch {
       return [];
     }
   };
-  const write = (list: WireEvent[]) => storage.set(QUEUE_KEY, JSON.stringify(list.slice(-MAX_QUEUE)));
+  const write = (list: WireEvent[]) => storage.write(QUEUE_KEY, JSON.stringify(list.slice(-MAX_QUEUE)));
   let pending = read();
 
   return {
     get size() {
       return pending.length;
     },
-    push(event) {
+    add(event) {
       pending = [...pending, event].slice(-MAX_QUEUE);
       write([...read(), event]);
     },
@@ -51,7 +51,7 @@ export function createEventQueue(storage: SafeStorage): EventQueue {
     },
     clear() {
       pending = [];
-      storage.remove(QUEUE_KEY);
+      storage.drop(QUEUE_KEY);
     },
   };
 }

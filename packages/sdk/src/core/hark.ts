@@ -13,7 +13,7 @@ import type { Hark, HarkOptions, Properties, Result } from './types.js';
 import { uuid } from './uuid.js';
 
 export interface Instance {
-  hark: Hark;
+  app: Hark;
   /** Runs one call given as `[method, ...args]`, dated `at` (ms) when the stub recorded it earlier. */
   run(args: ArrayLike<unknown>, at?: number): unknown;
   /**
@@ -47,7 +47,7 @@ export function createInstance(initial?: HarkOptions): Instance {
   const storage = createStorage();
   const { on, emit } = createEmitter(log);
   const identity = createIdentity(storage, options);
-  const { allowed, set: choose } = createConsent(storage, options);
+  const { allowed, choose } = createConsent(storage, options);
   const queue = createEventQueue(storage);
   const transport = createTransport(queue, options, allowed, log);
   // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
@@ -59,8 +59,8 @@ export function createInstance(initial?: HarkOptions): Instance {
     const json = JSON.stringify({
       type,
       messageId: uuid(),
-      anonymousId: identity.anonymousId(),
-      userId: identity.userId(),
+      anonymousId: identity.anonymous(),
+      userId: identity.user(),
       timestamp: new Date(calledAt ?? Date.now()).toISOString(),
       context: createContext(),
       ...fields,
@@ -68,7 +68,7 @@ export function createInstance(initial?: HarkOptions): Instance {
     need(json.length < LIMITS.maxEventBytes, 'too large');
     // Parsed back so the queued event is plain data that the host can no longer change.
     const event = JSON.parse(json) as WireEvent;
-    queue.push(event);
+    queue.add(event);
     transport.schedule();
     emit('event', event);
   };
@@ -81,7 +81,7 @@ export function createInstance(initial?: HarkOptions): Instance {
     identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
       record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
-      identity.setUserId(userId as string);
+      identity.setUser(userId as string);
     },
     track: (event: string, properties?: Properties) => {
       need(typeof event == 'string' && event);
@@ -98,7 +98,7 @@ export function createInstance(initial?: HarkOptions): Instance {
     // cookie sees it before the next event; an opted-out visitor gets none.
     reset: () => {
       identity.clear();
-      allowed() && identity.anonymousId();
+      allowed() && identity.anonymous();
     },
     optOut: () => {
       choose('out');
@@ -129,7 +129,7 @@ export function createInstance(initial?: HarkOptions): Instance {
   hark.on = on;
 
   return {
-    hark: hark as unknown as Hark,
+    app: hark as unknown as Hark,
     run(args, at) {
       calledAt = at;
       try {

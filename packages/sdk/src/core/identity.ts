@@ -8,9 +8,9 @@ export const USER_ID_KEY = 'hark_uid';
 
 export interface Identity {
   /** The visitor's anonymous id, created on first use. */
-  anonymousId(): string;
-  userId(): string | undefined;
-  setUserId(userId: string): void;
+  anonymous(): string;
+  user(): string | undefined;
+  setUser(userId: string): void;
   /** Forget both ids; the next event starts a new anonymous id. */
   clear(): void;
 }
@@ -22,8 +22,8 @@ export interface Identity {
  */
 export function createIdentity(storage: SafeStorage, options: HarkOptions): Identity {
   return {
-    anonymousId() {
-      const stored = storage.get(ANONYMOUS_ID_KEY);
+    anonymous() {
+      const stored = storage.read(ANONYMOUS_ID_KEY);
       let id = stored || uuid();
       // document.cookie throws in sandboxed frames; the id then lives in storage alone.
       try {
@@ -38,14 +38,14 @@ export function createIdentity(storage: SafeStorage, options: HarkOptions): Iden
           });
         }
       } catch {}
-      if (id != stored) storage.set(ANONYMOUS_ID_KEY, id);
+      if (id != stored) storage.write(ANONYMOUS_ID_KEY, id);
       return id;
     },
-    userId: () => storage.get(USER_ID_KEY) || undefined,
-    setUserId: (userId) => storage.set(USER_ID_KEY, userId),
+    user: () => storage.read(USER_ID_KEY) || undefined,
+    setUser: (userId) => storage.write(USER_ID_KEY, userId),
     clear() {
-      storage.remove(ANONYMOUS_ID_KEY);
-      storage.remove(USER_ID_KEY);
+      storage.drop(ANONYMOUS_ID_KEY);
+      storage.drop(USER_ID_KEY);
       try {
         Cookies.remove(ANONYMOUS_ID_KEY, { domain: options.cookieDomain });
       } catch {}

@@ -13,8 +13,9 @@ import type { Hark, HarkOptions, UiBridge } from './types.js';
  * as `triggerEvents`), then with `event=` so that only those messages come back. An
  * event-triggered message in any other answer waits for its event, so it is not handed over.
  *
- * A delivery the UI reported (shown, then anything else) is not handed over again from this
- * page: its Message Shown may still sit in the queue when the next answer arrives.
+ * Every later answer is handed over as it came: the UI remembers which deliveries it took on this
+ * page (their Message Shown may still sit in the queue when the collector names them again), so
+ * the core keeps no list of its own.
  *
  * Arguments are positional rather than one object: hark.js is measured in bytes (DESIGN §7).
  */
@@ -26,7 +27,6 @@ export function startMessages(
   emit: Emitter['emit'],
   log: (...args: unknown[]) => void,
 ): void {
-  const shown: string[] = [];
   let triggers: string[] = [];
   let userHash: string | undefined;
   let bridge: UiBridge | undefined;
@@ -42,8 +42,8 @@ export function startMessages(
           JSON.parse(
             JSON.stringify({
               writeKey: options.writeKey,
-              anonymousId: identity.anonymousId(),
-              userId: identity.userId(),
+              anonymousId: identity.anonymous(),
+              userId: identity.user(),
               userHash,
               url: location.href,
               // `false?.event` is undefined, like an absent event.
@@ -55,13 +55,12 @@ export function startMessages(
       .then((response) => response.json())
       .then(({ messages, triggerEvents }: MessagesResponse) => {
         triggers = triggerEvents;
-        messages = messages.filter((message) => !shown.includes(message.deliveryId) && (event || message.trigger.type != 'event'));
-        if (messages[0]) {
+        // Messages that all wait for an event this poll did not follow: nothing can show, load nothing.
+        if (messages.some((message) => event || message.trigger.type != 'event')) {
           if (!bridge) {
             bridge = {
               q: [],
               a(key, name, properties) {
-                shown.push(properties.deliveryId);
                 hark.track(name, properties as {});
                 emit('message:' + key, properties);
               },

@@ -1,8 +1,8 @@
 /** A key-value store that never throws. */
 export interface SafeStorage {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-  remove(key: string): void;
+  read(key: string): string | null;
+  write(key: string, value: string): void;
+  drop(key: string): void;
 }
 
 /**
@@ -12,21 +12,21 @@ export interface SafeStorage {
 export function createStorage(): SafeStorage {
   const memory: Record<string, string> = {};
   return {
-    get(key) {
+    read(key) {
       try {
         return localStorage.getItem(key);
       } catch {
         return memory[key] ?? null;
       }
     },
-    set(key, value) {
+    write(key, value) {
       try {
         localStorage.setItem(key, value);
       } catch {
         memory[key] = value;
       }
     },
-    remove(key) {
+    drop(key) {
       try {
         localStorage.removeItem(key);
       } catch {

@@ -38,8 +38,8 @@ export function createTransport(
   let failures = 0;
 
   const request = (batch: WireEvent[]) => {
-    const sentAt = new Date().toISOString();
-    const body: BatchRequest = { batch: batch.map((event) => ({ ...event, sentAt })), sentAt, writeKey: options.writeKey! };
+    // One sentAt for the batch: the collector corrects every event's clock by it.
+    const body: BatchRequest = { batch, sentAt: new Date().toISOString(), writeKey: options.writeKey! };
     return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
   };
   // Events not already in flight, and a write key and the visitor's consent to send them.

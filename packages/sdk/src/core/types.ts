@@ -68,7 +68,7 @@ export interface UiBridge {
   q: { push(answer: UiAnswer): unknown };
   /**
    * Records an interaction as a `track` event through the core's queue (so it survives offline
-   * and reloads), remembers the delivery as shown for this page, and emits `message:shown`,
+   * and reloads) and emits `message:shown`,
    * `message:clicked`, `message:dismissed` or `message:answered` to the page's listeners.
    */
   a(key: 'shown' | 'clicked' | 'dismissed' | 'answered', event: MessageEventName, properties: MessageEventProperties): void;
