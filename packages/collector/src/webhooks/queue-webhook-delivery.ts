@@ -1,8 +1,8 @@
 import type { JobRequest } from '../jobs/job-types.js';
 import type { Io } from '../store/ports.js';
+import { deliveryJobKey, WEBHOOK_DELIVER } from '../store/webhook-store.js';
 
-/** The job kind of an outbound webhook delivery (handled by webhookJobHandlers). */
-export const WEBHOOK_DELIVER = 'webhook.deliver';
+export { deliveryJobKey, WEBHOOK_DELIVER };
 
 /** What a delivery job carries: the body is fixed when queued, so every retry sends the same bytes. */
 export interface WebhookDeliveryPayload {
@@ -20,13 +20,6 @@ export interface WebhookEnvelope {
   createdAt: string;
   data: unknown;
 }
-
-/**
- * The job key of a delivery: unique per webhook, and ordered under the webhook's id, so the
- * delivery log of one subscription is a range of the jobs' (project, kind, key) index.
- */
-export const deliveryJobKey = (webhookId: string, deliveryId: string): string => `${webhookId}:${deliveryId}`;
-export const deliveryKeyRange = (webhookId: string): { from: string; to: string } => ({ from: `${webhookId}:`, to: `${webhookId};` });
 
 /** Deliveries retry for about a day and a half with the default backoff (5 s doubling to 1 h). */
 export const WEBHOOK_MAX_ATTEMPTS = 12;
