@@ -26,6 +26,7 @@ import { SetupPage } from './pages/setup-page.js';
 import { SuppressionRulesPage } from './pages/suppression-rules-page.js';
 import { SuppressionsPage } from './pages/suppressions-page.js';
 import { TeamPage } from './pages/team-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
@@ -96,6 +97,7 @@ function Routes() {
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />
+        <Route path="/console/settings/webhooks" component={WebhooksPage} />
         <Route default component={NotFoundPage} />
       </Router>
     </ConsoleContextGate>
