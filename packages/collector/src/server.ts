@@ -35,7 +35,7 @@ const app = createApp({
 // The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
 // HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
 const jobHandlers: Record<string, JobHandler> = {
-  ...webhookJobHandlers({ store, allowPrivate: config.webhooksAllowPrivate }),
+  ...webhookJobHandlers({ store, allowPrivate: config.webhooksAllowPrivate, logError: (error) => console.error('[hark] webhook delivery log', error) }),
 };
 const runner = config.runner.enabled
   ? createJobRunner({

@@ -265,3 +265,17 @@ if (url) {
     it('two collectors claiming at once run every job exactly once between them', () => undefined);
   });
 }
+
+describe('runner settings from the environment', () => {
+  it('reads HARK_RUNNER and its numbers, with the documented defaults, and refuses nonsense', async () => {
+    const { readConfig } = await import('../src/config.js');
+    expect(readConfig({}, '/tmp').runner).toEqual({ enabled: true, pollMs: 1000, batchSize: 50, concurrency: 8, leaseMs: 60_000 });
+    expect(readConfig({ HARK_RUNNER: 'off', HARK_RUNNER_POLL_MS: '250', HARK_RUNNER_BATCH: '10', HARK_RUNNER_CONCURRENCY: '2', HARK_RUNNER_LEASE_MS: '5000' }, '/tmp').runner).toEqual({
+      enabled: false, pollMs: 250, batchSize: 10, concurrency: 2, leaseMs: 5000,
+    });
+    expect(() => readConfig({ HARK_RUNNER: 'maybe' }, '/tmp')).toThrow(/HARK_RUNNER must be "on" or "off"/);
+    expect(() => readConfig({ HARK_RUNNER_CONCURRENCY: '0' }, '/tmp')).toThrow(/HARK_RUNNER_CONCURRENCY must be a positive whole number/);
+    expect(readConfig({}, '/tmp').webhooksAllowPrivate).toBe(false);
+    expect(readConfig({ HARK_WEBHOOKS_ALLOW_PRIVATE: '1' }, '/tmp').webhooksAllowPrivate).toBe(true);
+  });
+});

@@ -168,6 +168,24 @@ describe('outbound webhooks', () => {
   });
 });
 
+describe('a webhook receiver that does not answer', () => {
+  it('is cut off at the timeout and retried, the error in the log', async () => {
+    const receiver = await startReceiver(() => new Promise<number>(() => undefined));
+    const hark = await startCollector({ app: { webhooks: { allowPrivate: true } } });
+    try {
+      const created = (await (await hark.admin('/api/v1/webhooks', json({ url: receiver.url, events: ['*'] }))).json()) as { id: string };
+      await hark.send('/v1/track', { messageId: mid(), anonymousId: 'a', event: 'Slow' });
+      const runner = createJobRunner({ store: hark.store, clock: hark.clock, handlers: webhookJobHandlers({ store: hark.store, allowPrivate: true, timeoutMs: 200 }), logError: () => undefined });
+      expect(await runner.runOnce()).toBe(1);
+      const log = (await (await hark.admin(`/api/v1/webhooks/${created.id}/deliveries`)).json()) as { items: Record<string, unknown>[] };
+      expect(log.items).toMatchObject([{ status: 'pending', attempts: 1, responseCode: null, error: 'No answer within 0.2 s.' }]);
+    } finally {
+      await hark.close();
+      await receiver.close();
+    }
+  });
+});
+
 describe('webhook targets', () => {
   it('knows private, loopback and link-local addresses, in IPv4 and IPv6 forms', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {

@@ -11,6 +11,7 @@ export interface WebhookDeps {
   allowPrivate: boolean;
   resolve?: ResolveHost;
   timeoutMs?: number;
+  logError?: (error: unknown) => void;
 }
 
 /** 4xx answers that say "later" rather than "never". */
@@ -35,8 +36,12 @@ export function webhookJobHandlers(deps: WebhookDeps): Record<string, JobHandler
     if (!webhook) throw new PermanentJobError('The webhook was deleted before this delivery was sent.');
     if (!webhook.enabled) throw new PermanentJobError('The webhook is disabled; this delivery was not sent.');
     const started = clock.now();
+    // The log is for people; a failure to write it must not turn a delivered 2xx into a retry
+    // (which would send it twice), so it is kept when it can be and never thrown.
     const record = (responseCode: number | null, error: string | null): Promise<void> =>
-      deps.store.webhooks.recordAttempt(job.projectId, webhookId, job.key, { responseCode, error, at: started, durationMs: Math.max(0, clock.now() - started) });
+      deps.store.webhooks
+        .recordAttempt(job.projectId, webhookId, job.key, { responseCode, error, at: started, durationMs: Math.max(0, clock.now() - started) })
+        .catch((failure: unknown) => deps.logError?.(failure));
 
     let address;
     try {
