@@ -11,6 +11,8 @@ import { openSqliteStore } from '../../packages/collector/src/store/sqlite/sqlit
 import type { Store } from '../../packages/collector/src/store/store.js';
 import { systemClock } from '../../packages/collector/src/clock.js';
 import { createSignIn } from '../../packages/collector/src/team/index.js';
+import { createJobRunner, type JobRunner } from '../../packages/collector/src/jobs/job-runner.js';
+import { webhookJobHandlers } from '../../packages/collector/src/webhooks/webhook-job-handlers.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sdkDir = join(root, 'packages', 'sdk', 'dist');
@@ -83,7 +85,8 @@ export interface RunningCollector {
  * port of 127.0.0.1, serving /hark.js from packages/sdk/dist, the demo from examples/demo and the
  * console from packages/console/dist.
  */
-export async function startCollector(): Promise<RunningCollector> {
+/** `webhooks`: outbound webhooks may target 127.0.0.1, and a job runner delivers them (every 100 ms). */
+export async function startCollector(options: { webhooks?: boolean } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'hark-browser-'));
   const dbPath = join(dir, 'hark.db');
   const seen: string[] = [];
@@ -92,6 +95,7 @@ export async function startCollector(): Promise<RunningCollector> {
   let port = 0;
   let keys!: { writeKey: string; secretKey: string };
   let projectId = '';
+  let runner: JobRunner | null = null;
 
   const listen = async () => {
     store = openSqliteStore({ path: dbPath });
@@ -100,7 +104,11 @@ export async function startCollector(): Promise<RunningCollector> {
     // read at the first start is the one to keep across restarts.
     keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
     projectId = project.id;
-    const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined });
+    const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined, ...(options.webhooks ? { webhooks: { allowPrivate: true } } : {}) });
+    if (options.webhooks) {
+      runner = createJobRunner({ store, clock: systemClock, handlers: webhookJobHandlers({ store, allowPrivate: true }), pollMs: 100, logError: () => undefined });
+      runner.start();
+    }
     server = serve({
       fetch: (request: Request) => {
         // A beacon of text/plain goes in no-cors mode; fetch() from the App in cors mode.
@@ -121,6 +129,8 @@ export async function startCollector(): Promise<RunningCollector> {
     (server as unknown as { closeAllConnections(): void }).closeAllConnections();
     await closing;
     server = undefined;
+    await runner?.stop();
+    runner = null;
     await store.close();
   };
 

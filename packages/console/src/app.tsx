@@ -27,6 +27,7 @@ import { SuppressionRulesPage } from './pages/suppression-rules-page.js';
 import { SuppressionsPage } from './pages/suppressions-page.js';
 import { ErasuresPage } from './pages/erasures-page.js';
 import { TeamPage } from './pages/team-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
@@ -98,6 +99,7 @@ function Routes() {
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />
         <Route path="/console/settings/erasures" component={ErasuresPage} />
+        <Route path="/console/settings/webhooks" component={WebhooksPage} />
         <Route default component={NotFoundPage} />
       </Router>
     </ConsoleContextGate>

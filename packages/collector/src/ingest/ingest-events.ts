@@ -1,7 +1,9 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
 import { isVerifiedUser } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
+import { recordInteraction } from '../messages/record-interaction.js';
 import { storeEvents } from './store-events.js';
+import type { AfterStore } from './write-events.js';
 import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
 
@@ -12,10 +14,17 @@ export interface Sender {
 }
 
 /**
+ * What other domains add to the write path of a project (outbound webhooks: queue a delivery
+ * per subscribed event). Called before the transaction, so whatever it reads (a cached
+ * subscription set) is read outside it; the hooks it returns run inside, after each stored event.
+ */
+export type IngestHooks = (projectId: string) => Promise<readonly AfterStore[]>;
+
+/**
  * Validates every event on its own, stores the valid ones in one call, and answers for each:
  * a rejected event never makes the others in its batch fail.
  */
-export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts): Promise<BatchResponse> {
+export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts, hooks?: IngestHooks): Promise<BatchResponse> {
   const { project } = sender;
   const verification = project.settings.identityVerification;
   const rejected: RejectedEvent[] = [];
@@ -47,7 +56,8 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
-  const outcomes = valid.length ? await storeEvents(store, project.id, valid) : [];
+  const extra = valid.length && hooks ? await hooks(project.id) : [];
+  const outcomes = valid.length ? await storeEvents(store, project.id, valid, extra.length ? [recordInteraction, ...extra] : undefined) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
     const messageId = valid[i]!.messageId;

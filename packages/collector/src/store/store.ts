@@ -19,6 +19,8 @@ import type {
 
 import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
+import type { JobStore } from './job-store.js';
+import type { WebhookStore } from './webhook-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -89,6 +91,11 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+
+  /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
+  readonly jobs: JobStore;
+  /** Outbound webhook subscriptions and their delivery log (webhooks/). */
+  readonly webhooks: WebhookStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -7,6 +7,7 @@ const LINKS: [string, string][] = [
   ['/console/settings/suppression-rules', 'Suppression rules'],
   ['/console/settings/team', 'Team'],
   ['/console/settings/erasures', 'Erased identifiers'],
+  ['/console/settings/webhooks', 'Webhooks'],
 ];
 
 /** The settings pages, and what this member's role may change in them. */

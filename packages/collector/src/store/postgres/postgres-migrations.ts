@@ -227,6 +227,55 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE people ADD COLUMN geo TEXT;
   `,
+  // 3: durable jobs (issues 12 and 15), as SQLite's migration 11. Claims take rows FOR UPDATE
+  // SKIP LOCKED (postgres-jobs.ts), so several collectors never run one job at once.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+    run_at BIGINT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until BIGINT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    UNIQUE (project_id, kind, job_key)
+  );
+  CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
+  CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
+  `,
+  // 4: outbound webhooks (issue 12), as SQLite's migration 12.
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX webhooks_by_project ON webhooks(project_id, created_at);
+
+  CREATE TABLE webhook_attempts (
+    project_id TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    response_code INTEGER,
+    error TEXT,
+    attempted_at BIGINT NOT NULL,
+    duration_ms INTEGER,
+    PRIMARY KEY (project_id, job_key)
+  );
+  CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

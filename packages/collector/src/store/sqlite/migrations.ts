@@ -359,6 +359,57 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, line)
   ) WITHOUT ROWID;
   `,
+  // 11 (durable jobs, issues 12 and 15): webhook deliveries, automation steps and sends as rows
+  // with a due time, claimed with a lease (jobs/job-runner.ts). (project, kind, key) is the
+  // idempotency key; the two partial indexes are what a claim reads.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+    run_at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    UNIQUE (project_id, kind, job_key)
+  );
+  CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
+  CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
+  `,
+  // 12 (outbound webhooks, issue 12): subscriptions with their signing secret, and the last
+  // attempt of each delivery (its job is the delivery's state: jobs where kind = 'webhook.deliver').
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhooks_by_project ON webhooks(project_id, created_at);
+
+  CREATE TABLE webhook_attempts (
+    project_id TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    response_code INTEGER,
+    error TEXT,
+    attempted_at INTEGER NOT NULL,
+    duration_ms INTEGER,
+    PRIMARY KEY (project_id, job_key)
+  );
+  CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */
