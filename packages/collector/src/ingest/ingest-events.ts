@@ -1,6 +1,9 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
 import { isVerifiedUser } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
+import { automationTriggers } from '../automations/ingest-triggers.js';
+import { triggerIndexOf } from '../automations/trigger-index.js';
+import { recordInteraction } from '../messages/record-interaction.js';
 import { storeEvents } from './store-events.js';
 import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
@@ -47,7 +50,10 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
-  const outcomes = valid.length ? await storeEvents(store, project.id, valid) : [];
+  // Automations (issue 12): the live triggers, cached per project; with none live, nothing more runs.
+  const triggers = valid.length ? triggerIndexOf(await store.automations.live(project.id)) : null;
+  const afterStore = triggers && triggers.size > 0 ? [recordInteraction, automationTriggers(triggers)] : undefined;
+  const outcomes = valid.length ? await storeEvents(store, project.id, valid, afterStore) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
     const messageId = valid[i]!.messageId;

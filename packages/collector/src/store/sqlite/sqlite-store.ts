@@ -22,6 +22,7 @@ import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createSqliteAutomations } from './sqlite-automations.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
@@ -100,6 +101,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
   const imports = createSqliteImports(db, contacts, () => clock.now());
+  const automations = createSqliteAutomations(db);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -275,6 +277,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     suppressionRules,
     companies,
     imports,
+    automations,
 
     async ping() {
       return db.open;
