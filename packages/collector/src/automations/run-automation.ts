@@ -1,6 +1,7 @@
 import { SEGMENT_EXITED } from '../audiences/membership.js';
 import type { Clock } from '../clock.js';
-import type { Job, JobHandler } from '../jobs/job-types.js';
+import type { JobHandler } from '../jobs/job-runner.js';
+import type { Job } from '../jobs/job-types.js';
 import { evaluateRule, factsNeeded } from '../rules/index.js';
 import type { IngestTx } from '../store/ports.js';
 import type { RunPatch } from '../store/automation-store.js';

@@ -60,7 +60,7 @@ const COUNTS = `(SELECT json_object('total', count(*), 'active', coalesce(sum(st
  * run repository's statements are synchronous, so inside `store.transact` they share the unit
  * of work's transaction with the jobs and events queued there.
  */
-export function createSqliteAutomations(db: Database): AutomationStore {
+export function createSqliteAutomations(db: Database): AutomationStore & { liveNow(projectId: string): readonly Automation[] } {
   const q = {
     insert: db.prepare('INSERT INTO automations (project_id, id, status, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
     get: db.prepare('SELECT project_id, id, definition, created_at, updated_at FROM automations WHERE project_id = ? AND id = ?'),
@@ -103,6 +103,15 @@ export function createSqliteAutomations(db: Database): AutomationStore {
   };
 
   const cache = new Map<string, readonly Automation[]>();
+  /** Synchronous, for the store's own triggers inside a transaction (store-tap.ts). */
+  const liveNow = (projectId: string): readonly Automation[] => {
+    let live = cache.get(projectId);
+    if (!live) {
+      live = (q.live.all(projectId) as AutomationRow[]).map(toAutomation);
+      cache.set(projectId, live);
+    }
+    return live;
+  };
 
   const runs: AutomationRunRepository = {
     get: (projectId, runId) => {
@@ -169,13 +178,9 @@ export function createSqliteAutomations(db: Database): AutomationStore {
       return removed;
     },
     async live(projectId) {
-      let live = cache.get(projectId);
-      if (!live) {
-        live = (q.live.all(projectId) as AutomationRow[]).map(toAutomation);
-        cache.set(projectId, live);
-      }
-      return live;
+      return liveNow(projectId);
     },
+    liveNow,
     runs,
     async listRuns(projectId, automationId, query) {
       const [beforeAt, beforeId] = cursorKey(query.cursor, ['number', 'string']);

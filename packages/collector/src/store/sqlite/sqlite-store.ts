@@ -22,10 +22,12 @@ import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createAutomationTap } from '../../automations/store-tap.js';
 import { createSqliteAutomations } from './sqlite-automations.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
+import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
@@ -72,7 +74,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
+  // Automations (issue 12): segment transitions and list additions are written by the stores
+  // themselves, so their triggers are queued here, in the transaction that wrote them.
+  const automations = createSqliteAutomations(db);
+  const jobs = createSqliteJobs(db);
+  const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db), automationTap.timelineEvent);
   const rows = createSqliteRepositories(db);
   const personGeo = createSqlitePersonGeo(db);
   // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
@@ -80,6 +87,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // re-evaluated in the same transaction (segments.afterBatch, in transact below).
   const repositories: IngestTx = {
     ...rows,
+    jobs: jobs.queue,
     events: {
       ...rows.events,
       insert(projectId, personId, event) {
@@ -101,7 +109,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
   const imports = createSqliteImports(db, contacts, () => clock.now());
-  const automations = createSqliteAutomations(db);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -278,6 +285,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     companies,
     imports,
     automations,
+    jobs: jobs.store,
 
     async ping() {
       return db.open;
