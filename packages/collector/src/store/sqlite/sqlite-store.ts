@@ -104,7 +104,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
-  const lists = createSqliteLists(db, segments.listsChanged);
+  const lists = createSqliteLists(db, (projectId, personIds, listId, added) => {
+    segments.listsChanged(projectId, personIds, listId);
+    if (added) automationTap.listAdded(projectId, personIds, listId, added.at);
+  });
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
