@@ -23,9 +23,13 @@ import { segmentSettingsRoutes } from './routes/segment-settings-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { suppressionRuleRoutes } from './routes/suppression-rule-routes.js';
 import { staticRoutes, type StaticOptions } from './routes/static-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
 import { createMembership, createSignIn } from './team/index.js';
+import { queueEventWebhooks } from './webhooks/queue-event-webhooks.js';
+import { createWebhookSubscriptions, NO_SUBSCRIPTIONS } from './webhooks/webhook-subscriptions.js';
+import type { ResolveHost } from './webhooks/webhook-target.js';
 
 /** Password guesses: 10 a minute per address after a burst of 20; 2 a minute per email after 10. */
 const LOGIN_LIMITS = { perAddress: { perSecond: 1 / 6, burst: 20 }, perEmail: { perSecond: 1 / 30, burst: 10 } };
@@ -49,6 +53,8 @@ export interface AppOptions {
   geo?: GeoLocator | null;
   /** The largest CSV import accepted, in bytes (50 MB by default). */
   importMaxBytes?: number;
+  /** Outbound webhooks: `allowPrivate` (HARK_WEBHOOKS_ALLOW_PRIVATE) lets them target private and loopback addresses. */
+  webhooks?: { allowPrivate?: boolean; resolve?: ResolveHost };
 }
 
 /**
@@ -77,8 +83,16 @@ export function createApp(options: AppOptions): Hono {
     });
   }
 
+  // Each stored event some webhook subscribes to queues a delivery inside the ingest transaction;
+  // the cached subscription set keeps this to a map lookup for a project without webhooks.
+  const subscriptions = createWebhookSubscriptions(store.webhooks, clock);
+  const ingestHooks = async (projectId: string) => {
+    const set = await subscriptions.forProject(projectId);
+    return set === NO_SUBSCRIPTIONS ? [] : [queueEventWebhooks(set)];
+  };
+
   app.get('/healthz', async (c) => ((await store.ping()) ? c.json({ ok: true }) : c.json({ ok: false }, 503)));
-  app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
+  app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, hooks: ingestHooks, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
 
@@ -116,6 +130,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', automationRoutes({ store, clock }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
+  admin.route('/', webhookRoutes({ store, clock, subscriptions, allowPrivate: options.webhooks?.allowPrivate ?? false, ...(options.webhooks?.resolve ? { resolve: options.webhooks.resolve } : {}) }));
   app.route('/api/v1', admin);
 
   app.route('/', staticRoutes(options.static ?? {}));

@@ -10,6 +10,7 @@ import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
+import { webhookJobHandlers } from './webhooks/webhook-job-handlers.js';
 
 /** The collector process: read the environment once, open the store, serve, drain on SIGTERM. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -30,11 +31,13 @@ const app = createApp({
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
+  webhooks: { allowPrivate: config.webhooksAllowPrivate },
 });
 // The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
 // HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
 const jobHandlers: Record<string, JobHandler> = {
   ...automationJobHandlers({ store }),
+  ...webhookJobHandlers({ store, allowPrivate: config.webhooksAllowPrivate }),
 };
 const runner = config.runner.enabled
   ? createJobRunner({

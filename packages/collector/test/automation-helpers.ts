@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { automationJobHandlers, type ActionHandler } from '../src/automations/index.js';
 import { createJobRunner, type JobHandler } from '../src/jobs/job-runner.js';
-import type { Job } from '../src/jobs/job-types.js';
+import { webhookJobHandlers } from '../src/webhooks/webhook-job-handlers.js';
 import { adminJson } from './audience-helpers.js';
 import { startCollector, type TestCollector } from './harness.js';
 
@@ -9,8 +9,6 @@ export interface AutomationHarness extends TestCollector {
   api: ReturnType<typeof adminJson>;
   /** Runs due jobs until none is left due (the manual clock does not move). */
   drain(): Promise<number>;
-  /** Jobs of other kinds the automations queued (e.g. webhook.deliver), as the runner handed them over. */
-  delivered: Job[];
   /** Rows of the jobs table (a second, read-only connection). */
   jobs(kind?: string): { kind: string; job_key: string; status: string; run_at: number; payload: string }[];
   /** Creates an automation (defaults: live, every_time, no exit) and answers it. */
@@ -23,11 +21,11 @@ export interface AutomationHarness extends TestCollector {
 
 /** A collector with a job runner holding the automation handlers, on the manual clock. */
 export async function startAutomations(options: { actions?: ActionHandler[]; handlers?: Record<string, JobHandler> } = {}): Promise<AutomationHarness> {
-  const hark = await startCollector();
+  // Loopback webhook targets allowed, as a receiver on 127.0.0.1 is what the tests deliver to.
+  const hark = await startCollector({ app: { webhooks: { allowPrivate: true } } });
   const api = adminJson(hark);
-  const delivered: Job[] = [];
   const handlers = {
-    'webhook.deliver': async (job: Job) => void delivered.push(job),
+    ...webhookJobHandlers({ store: hark.store, allowPrivate: true }),
     ...automationJobHandlers({ store: hark.store, ...(options.actions ? { actions: options.actions } : {}) }),
     ...options.handlers,
   };
@@ -36,7 +34,6 @@ export async function startAutomations(options: { actions?: ActionHandler[]; han
   return {
     ...hark,
     api,
-    delivered,
     async drain() {
       let total = 0;
       for (let i = 0; i < 50; i++) {

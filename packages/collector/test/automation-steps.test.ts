@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionHandler } from '../src/automations/index.js';
 import { identify, track } from './audience-helpers.js';
 import { startAutomations, type AutomationHarness } from './automation-helpers.js';
+import { startReceiver } from './webhook-receiver.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -145,14 +147,39 @@ describe('automation steps', () => {
     expect(await ask('ada')).toEqual([]);
   });
 
-  it('webhook: one delivery job per step, its delivery id the step’s key, with the person and the run', async () => {
+  it('webhook: delivered once to a receiver on 127.0.0.1, signed, its id the step’s key, with the person and the run', async () => {
     hark = await startAutomations();
-    const { automation, run } = await started({ steps: [{ id: 'hook', type: 'action', action: { type: 'webhook', webhook: 'wh_1' } }] });
-    expect(hark.delivered).toHaveLength(1);
-    const payload = hark.delivered[0]!.payload as any;
-    const r = await run();
-    expect(payload).toMatchObject({ webhookId: 'wh_1', deliveryId: `${r.id}:hook:1`, payload: { automation: { id: automation.id }, run: { id: r.id, stepId: 'hook', rootId: r.rootId }, person: { userId: 'ada' } } });
-    expect(r.status).toBe('finished');
+    const receiver = await startReceiver();
+    try {
+      const webhook = await hark.api.post('/api/v1/webhooks', { url: receiver.url, events: ['Escalated'] });
+      expect(webhook.status).toBe(201);
+      const { automation, run } = await started({ steps: [{ id: 'hook', type: 'action', action: { type: 'webhook', webhook: webhook.body.id } }] });
+      await hark.drain();
+      const r = await run();
+      expect(r.status).toBe('finished');
+      expect(receiver.received).toHaveLength(1);
+      const delivery = receiver.received[0]!;
+      expect(delivery.id).toBe(`${r.id}:hook:1`);
+      const expected = createHmac('sha256', webhook.body.secret).update(`${delivery.timestamp}.${delivery.body}`).digest('hex');
+      expect(delivery.signature).toContain(expected);
+      expect(JSON.parse(delivery.body)).toMatchObject({
+        id: `${r.id}:hook:1`,
+        type: 'automation.webhook',
+        data: { automation: { id: automation.id }, run: { id: r.id, stepId: 'hook', rootId: r.rootId }, person: { userId: 'ada' } },
+      });
+      // A second drain (or a retried step) sends nothing more.
+      hark.clock.advance(HOUR);
+      await hark.drain();
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('webhook: a subscription that does not exist fails the run with webhook_not_found', async () => {
+    hark = await startAutomations();
+    const { run } = await started({ steps: [{ id: 'hook', type: 'action', action: { type: 'webhook', webhook: 'wh_gone' } }] });
+    expect(await run()).toMatchObject({ status: 'failed', reason: 'webhook_not_found' });
   });
 
   it('email: without a registered handler the run fails with email_not_configured; with one it runs once per step, retried with the same key', async () => {

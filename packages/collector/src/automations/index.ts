@@ -4,5 +4,4 @@ export { validateAutomation, AUTOMATION_LIMITS } from './validate-automation.js'
 export { automationJobHandlers, type AutomationDeps } from './run-automation.js';
 export { AUTOMATION_STEP_JOB, AUTOMATION_EVENT_JOB } from './automation-jobs.js';
 export { ActionFailure, createActionRegistry, type ActionContext, type ActionHandler, type ActionRegistry } from './actions/action-handler.js';
-export { WEBHOOK_DELIVER } from './actions/builtin-actions.js';
 export { AUTOMATION_ENTERED, AUTOMATION_STEP, AUTOMATION_EXITED } from './timeline-events.js';

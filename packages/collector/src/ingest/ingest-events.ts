@@ -5,6 +5,7 @@ import { automationTriggers } from '../automations/ingest-triggers.js';
 import { triggerIndexOf } from '../automations/trigger-index.js';
 import { recordInteraction } from '../messages/record-interaction.js';
 import { storeEvents } from './store-events.js';
+import type { AfterStore } from './write-events.js';
 import type { NormalizedEvent, Project } from '../store/types.js';
 import { normalizeEvent, type RequestFacts } from './normalize-event.js';
 
@@ -15,10 +16,17 @@ export interface Sender {
 }
 
 /**
+ * What other domains add to the write path of a project (outbound webhooks: queue a delivery
+ * per subscribed event). Called before the transaction, so whatever it reads (a cached
+ * subscription set) is read outside it; the hooks it returns run inside, after each stored event.
+ */
+export type IngestHooks = (projectId: string) => Promise<readonly AfterStore[]>;
+
+/**
  * Validates every event on its own, stores the valid ones in one call, and answers for each:
  * a rejected event never makes the others in its batch fail.
  */
-export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts): Promise<BatchResponse> {
+export async function ingestEvents(store: Store, sender: Sender, rawEvents: unknown[], facts: RequestFacts, hooks?: IngestHooks): Promise<BatchResponse> {
   const { project } = sender;
   const verification = project.settings.identityVerification;
   const rejected: RejectedEvent[] = [];
@@ -52,8 +60,9 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   let duplicates = 0;
   // Automations (issue 12): the live triggers, cached per project; with none live, nothing more runs.
   const triggers = valid.length ? triggerIndexOf(await store.automations.live(project.id)) : null;
-  const afterStore = triggers && triggers.size > 0 ? [recordInteraction, automationTriggers(triggers)] : undefined;
-  const outcomes = valid.length ? await storeEvents(store, project.id, valid, afterStore) : [];
+  const extra = valid.length && hooks ? [...(await hooks(project.id))] : [];
+  if (triggers && triggers.size > 0) extra.push(automationTriggers(triggers));
+  const outcomes = valid.length ? await storeEvents(store, project.id, valid, extra.length ? [recordInteraction, ...extra] : undefined) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
     const messageId = valid[i]!.messageId;

@@ -8,7 +8,7 @@ import { clientAddress } from '../http/client-address.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import type { GeoLocator } from '../geo/geo-locator.js';
 import { nodeIncoming, readJsonBody } from '../http/read-body.js';
-import { ingestEvents } from '../ingest/ingest-events.js';
+import { ingestEvents, type IngestHooks } from '../ingest/ingest-events.js';
 import { checkJsonTree } from '../ingest/json-tree.js';
 import type { Store } from '../store/store.js';
 import { parseInstant } from '../time.js';
@@ -38,6 +38,8 @@ export interface IngestDeps {
   geo?: GeoLocator | null;
   /** Read the address from X-Forwarded-For (HARK_TRUST_PROXY). */
   trustProxy?: boolean | number;
+  /** What other domains add to the write path (outbound webhooks). */
+  hooks?: IngestHooks;
 }
 
 /**
@@ -77,7 +79,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       context: batchContext(context),
       userAgent: c.req.header('user-agent') ?? null,
       geo: locate(c),
-    });
+    }, deps.hooks);
     return c.json(result, 200);
   };
   routes.on('POST', withShortPath('batch'), batchRoute);
@@ -95,7 +97,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
         context: null,
         userAgent: c.req.header('user-agent') ?? null,
         geo: locate(c),
-      });
+      }, deps.hooks);
       const rejected = result.rejected[0];
       if (rejected) throw new ApiError(400, rejected.code, rejected.message);
       return c.json(result, 200);

@@ -21,6 +21,7 @@ import type { AutomationStore } from './automation-store.js';
 import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
 import type { JobStore } from './job-store.js';
+import type { WebhookStore } from './webhook-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -96,6 +97,8 @@ export interface Store extends IngestUnitOfWork {
 
   /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
   readonly jobs: JobStore;
+  /** Outbound webhook subscriptions and their delivery log (webhooks/). */
+  readonly webhooks: WebhookStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -1,7 +1,5 @@
+import { queueWebhookDelivery } from '../../webhooks/queue-webhook-delivery.js';
 import { ActionFailure, type ActionHandler } from './action-handler.js';
-
-/** Job kind the outbound webhooks module delivers (jobs branch, webhooks/). */
-export const WEBHOOK_DELIVER = 'webhook.deliver';
 
 const updateTraits: ActionHandler<'update_traits'> = {
   type: 'update_traits',
@@ -39,32 +37,26 @@ const showMessage: ActionHandler<'show_message'> = {
 };
 
 /**
- * Queues a delivery for the outbound webhooks module, keyed by the step's idempotency key (the
- * delivery id the receiver sees), so a retried step never queues a second delivery.
+ * Queues a signed delivery to the webhook subscription (webhooks/queue-webhook-delivery.ts). The
+ * delivery id is the step's idempotency key, so a retried step queues the same delivery (one
+ * job), and the receiver can dedupe by `Hark-Webhook-Id` if a send is repeated after a crash.
  */
 const webhook: ActionHandler<'webhook'> = {
   type: 'webhook',
   async run(action, { store, clock, projectId, personId, automation, run, step, idempotencyKey, rootId }) {
+    if (!(await store.webhooks.get(projectId, action.webhook))) throw new ActionFailure('webhook_not_found', `No webhook has id ${action.webhook}.`);
     const person = await store.getPerson(projectId, personId);
-    await store.jobs.enqueue(
-      {
-        projectId,
-        kind: WEBHOOK_DELIVER,
-        key: idempotencyKey,
-        runAt: clock.now(),
-        payload: {
-          webhookId: action.webhook,
-          deliveryId: idempotencyKey,
-          payload: {
-            type: 'automation.action',
-            automation: { id: automation.id, name: automation.name },
-            run: { id: run.id, stepId: step.id, rootId },
-            person: person ? { id: person.id, userId: person.userId, email: person.email, kind: person.kind, traits: person.traits } : { id: personId },
-          },
-        },
+    await queueWebhookDelivery(store.jobs, {
+      projectId,
+      webhookId: action.webhook,
+      deliveryId: idempotencyKey,
+      now: clock.now(),
+      payload: {
+        automation: { id: automation.id, name: automation.name },
+        run: { id: run.id, stepId: step.id, rootId },
+        person: person ? { id: person.id, userId: person.userId, email: person.email, kind: person.kind, traits: person.traits } : { id: personId },
       },
-      clock.now(),
-    );
+    });
   },
 };
 

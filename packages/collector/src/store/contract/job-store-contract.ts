@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../clock.js';
 import type { JobRequest } from '../../jobs/job-types.js';
 import type { Store } from '../store.js';
+import { queueWebhookDelivery } from '../../webhooks/queue-webhook-delivery.js';
 import type { OpenStore } from './store-contract.js';
 
 const T0 = Date.parse('2026-11-21T12:00:00.000Z');
@@ -143,6 +144,40 @@ export function defineJobStoreContract(name: string, open: OpenStore): void {
       expect(queued).not.toBeNull();
       expect(await store.jobs.get(projectId, queued!.id)).toBeNull();
       expect((await store.jobs.enqueue(job({ key: 'rolled-back' }), now)).created).toBe(true);
+    });
+
+    it('keeps webhooks and reads a delivery log from their jobs, newest first, paged and only their own', async () => {
+      const hook = await store.webhooks.create(projectId, { id: 'wh_a', url: 'https://example.com/a', events: ['Signed Up'], secret: 's1', enabled: true }, now);
+      await store.webhooks.create(projectId, { id: 'wh_b', url: 'https://example.com/b', events: ['*'], secret: 's2', enabled: false }, now);
+      expect(hook).toMatchObject({ id: 'wh_a', events: ['Signed Up'], enabled: true, secret: 's1' });
+      expect(await store.webhooks.subscriptions(projectId)).toEqual([{ id: 'wh_a', events: ['Signed Up'] }]);
+      expect(await store.webhooks.update(projectId, 'wh_b', { enabled: true }, now + 1)).toMatchObject({ enabled: true, url: 'https://example.com/b' });
+      expect((await store.webhooks.subscriptions(projectId)).map((s) => s.id)).toEqual(['wh_a', 'wh_b']);
+      expect((await store.webhooks.setSecret(projectId, 'wh_a', 's3', now))!.secret).toBe('s3');
+
+      for (const [webhookId, deliveryId] of [['wh_a', 'd1'], ['wh_a', 'd2'], ['wh_b', 'd3'], ['wh_a', 'd4']] as const) {
+        await queueWebhookDelivery(store.jobs, { projectId, webhookId, deliveryId, payload: { n: deliveryId }, now, type: 'Signed Up' });
+        now += 10;
+      }
+      const [claimed] = await store.jobs.claimDue(now, 1, LEASE, 'r');
+      expect(claimed!.key).toBe('wh_a:d1');
+      await store.webhooks.recordAttempt(projectId, 'wh_a', claimed!.key, { responseCode: 503, error: 'HTTP 503', at: now, durationMs: 12 });
+      await store.jobs.retryLater(claimed!.id, 'r', 'HTTP 503', now + 1_000);
+
+      const first = await store.webhooks.deliveries(projectId, 'wh_a', { limit: 2, cursor: null });
+      expect(first.items.map((d) => d.id)).toEqual(['d4', 'd2']);
+      const rest = await store.webhooks.deliveries(projectId, 'wh_a', { limit: 2, cursor: first.nextCursor });
+      expect(rest.items).toEqual([{ id: 'd1', type: 'Signed Up', status: 'pending', attempts: 1, responseCode: 503, error: 'HTTP 503',
+        createdAt: new Date(T0).toISOString(), lastAttemptAt: new Date(now).toISOString(), nextAttemptAt: new Date(now + 1_000).toISOString(), finishedAt: null }]);
+      expect(rest.nextCursor).toBeNull();
+      expect((await store.webhooks.deliveries(projectId, 'wh_a', { limit: 10, cursor: null, status: 'pending' })).items).toHaveLength(3);
+
+      expect(await store.webhooks.delete(projectId, 'wh_a', now)).toBe(true);
+      expect(await store.webhooks.get(projectId, 'wh_a')).toBeNull();
+      // Its deliveries still pending were cancelled; the other webhook's were not.
+      expect((await store.jobs.claimDue(now + 1e6, 10, LEASE, 'r')).map((j) => j.key)).toEqual(['wh_b:d3']);
+      expect(await store.webhooks.delete(projectId, 'wh_a', now)).toBe(false);
+      expect((await store.webhooks.list(projectId)).map((w) => w.id)).toEqual(['wh_b']);
     });
   });
 }

@@ -250,6 +250,32 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
   CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
   `,
+  // 4: outbound webhooks (issue 12), as SQLite's migration 12.
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX webhooks_by_project ON webhooks(project_id, created_at);
+
+  CREATE TABLE webhook_attempts (
+    project_id TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    response_code INTEGER,
+    error TEXT,
+    attempted_at BIGINT NOT NULL,
+    duration_ms INTEGER,
+    PRIMARY KEY (project_id, job_key)
+  );
+  CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -8,6 +8,7 @@ import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresMessages } from './postgres-messages.js';
+import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
 import { createPostgresProjects } from './postgres-projects.js';
@@ -211,6 +212,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     messages,
     team,
     jobs: createPostgresJobs(pool),
+    webhooks: createPostgresWebhooks(pool),
 
     async projectTotals(projectId) {
       return (await one<ProjectTotals>(pool, `SELECT

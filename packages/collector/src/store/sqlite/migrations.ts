@@ -383,7 +383,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
   CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
   `,
-  // 12 automations (issue 12): definitions, runs, a step log for per-step counts, the kind
+  // 12 (outbound webhooks, issue 12): subscriptions with their signing secret, and the last
+  // attempt of each delivery (its job is the delivery's state: jobs where kind = 'webhook.deliver').
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhooks_by_project ON webhooks(project_id, created_at);
+
+  CREATE TABLE webhook_attempts (
+    project_id TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    response_code INTEGER,
+    error TEXT,
+    attempted_at INTEGER NOT NULL,
+    duration_ms INTEGER,
+    PRIMARY KEY (project_id, job_key)
+  );
+  CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
+  `,
+  // 13 automations (issue 12): definitions, runs, a step log for per-step counts, the kind
   // automations last saw a person as (kind-change triggers), and messages a run showed.
   `
   CREATE TABLE automations (

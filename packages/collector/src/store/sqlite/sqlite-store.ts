@@ -28,6 +28,7 @@ import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
+import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
@@ -289,6 +290,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     imports,
     automations,
     jobs: jobs.store,
+    webhooks: createSqliteWebhooks(db),
 
     async ping() {
       return db.open;
