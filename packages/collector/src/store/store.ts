@@ -13,7 +13,7 @@ import type {
   KeyKind,
   PersonExport,
   Project,
-  ProjectSettings,
+  ProjectSettingsPatch,
   ProjectTotals,
 } from './types.js';
 
@@ -42,7 +42,7 @@ export interface Store extends IngestUnitOfWork {
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
   /** For a team member's session, which names its project by id. */
   findProjectById(projectId: string): Promise<Project | null>;
-  updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
+  updateProjectSettings(projectId: string, patch: ProjectSettingsPatch): Promise<Project>;
   /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 

@@ -359,6 +359,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, line)
   ) WITHOUT ROWID;
   `,
+  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // tracking links (ProjectSettings.linkSecret); new projects get one when they are made.
+  `
+  UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
+    WHERE json_extract(settings, '$.linkSecret') IS NULL;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */
