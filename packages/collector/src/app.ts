@@ -7,6 +7,7 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { chainRoutes } from './routes/chain-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { importRoutes } from './routes/import-routes.js';
@@ -113,6 +114,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', segmentRoutes({ store, clock }));
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', chainRoutes({ store }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

@@ -17,6 +17,7 @@ import type {
   ProjectTotals,
 } from './types.js';
 
+import type { ChainStore } from './chain-store.js';
 import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
@@ -89,6 +90,8 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+  /** The chain of events (issue 12): an event's chain, read by its root. */
+  readonly chains: ChainStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -76,6 +76,13 @@ export interface NormalizedEvent {
   receivedAt: number;
   /** Where the request came from (issue 11), found by the collector; the address itself is never kept. */
   geo?: Geo | null;
+  /**
+   * The chain of events (DESIGN §9): the event this one follows and the chain's first event
+   * (messageIds). From `context.hark` or a verified chain token at normalisation; a root left
+   * null is filled in by the write path (chain/chain-root.ts). Hark's own writers set them too.
+   */
+  parentId?: string | null;
+  rootId?: string | null;
 }
 
 /**
@@ -154,6 +161,9 @@ export interface ActivityItem {
   campaign: Record<string, string> | null;
   locale: string | null;
   timezone: string | null;
+  /** The chain this event is part of (null when it is part of none). */
+  parentId: string | null;
+  rootId: string | null;
 }
 
 /** Parsed from the user agent on the collector, never in the browser. */

@@ -149,6 +149,32 @@ export function defineStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe('chain of events', () => {
+      it('stores parent and root, inherits the root through the parent, and reads a chain by its root', async () => {
+        await ingest(event({ type: 'identify', anonymousId: 'a1', userId: 'u1', traits: { email: 'ana@example.com' } }));
+        now += 1000;
+        const sent = event({ type: 'track', anonymousId: 'a1', event: 'Email Sent' });
+        const opened = event({ type: 'track', anonymousId: 'a1', event: 'Email Opened', context: { hark: { parentId: sent.messageId } } });
+        await ingest(sent, opened);
+        now += 1000;
+        const clicked = event({ type: 'track', anonymousId: 'a1', event: 'Email Clicked', context: { hark: { parentId: opened.messageId } } });
+        await ingest(clicked);
+        const chain = await store.chains.chainOf(project.id, clicked.messageId, 10);
+        expect(chain).toMatchObject({ rootId: sent.messageId, truncated: false });
+        expect(chain!.events.map((e) => [e.messageId, e.parentId])).toEqual([
+          [sent.messageId, null],
+          [opened.messageId, sent.messageId],
+          [clicked.messageId, opened.messageId],
+        ]);
+        expect(chain!.events[2]!.person).toMatchObject({ email: 'ana@example.com' });
+        expect((await store.chains.chainOf(project.id, clicked.messageId, 2))!.truncated).toBe(true);
+        expect(await store.chains.chainOf(project.id, 'missing', 10)).toBeNull();
+        const person = await lookup({ userId: 'u1' });
+        const items = (await store.listActivity(project.id, person!.id, { limit: 10, cursor: null })).items;
+        expect(items.find((item) => item.messageId === clicked.messageId)).toMatchObject({ parentId: opened.messageId, rootId: sent.messageId });
+      });
+    });
+
     describe('privacy', () => {
       it('erases a person and refuses their identifiers until the erasure is lifted', async () => {
         await ingest(event({ type: 'identify', anonymousId: 'gone-cookie', userId: 'gone', traits: { email: 'gone@example.com' } }));

@@ -235,6 +235,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       to_jsonb('hk_l_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')))::text
     WHERE NOT (settings::jsonb ? 'linkSecret');
   `,
+  // (chain of events, issue 12): parent and root of a chained event, as on SQLite (partial index).
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

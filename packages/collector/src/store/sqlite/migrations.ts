@@ -365,6 +365,14 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
     WHERE json_extract(settings, '$.linkSecret') IS NULL;
   `,
+  // (chain of events, issue 12): the event an event follows and its chain's first event
+  // (messageIds), and the chain of a root read in one index range. The index is partial: events
+  // in no chain (most of them) cost the ingest path no index write.
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

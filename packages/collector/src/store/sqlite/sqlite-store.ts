@@ -26,6 +26,7 @@ import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteChains } from './sqlite-chains.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -275,6 +276,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     suppressionRules,
     companies,
     imports,
+    chains: createSqliteChains(db),
 
     async ping() {
       return db.open;
