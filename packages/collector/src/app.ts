@@ -8,6 +8,8 @@ import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { chainRoutes } from './routes/chain-routes.js';
+import { hookSourceRoutes } from './routes/hook-source-routes.js';
+import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { importRoutes } from './routes/import-routes.js';
@@ -81,6 +83,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
+  app.route('/', inboundHookRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -115,6 +118,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', chainRoutes({ store }));
+  admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 
 import type { ChainStore } from './chain-store.js';
+import type { HookSourceStore } from './hook-source-store.js';
 import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
@@ -92,6 +93,8 @@ export interface Store extends IngestUnitOfWork {
   readonly imports: ImportStore;
   /** The chain of events (issue 12): an event's chain, read by its root. */
   readonly chains: ChainStore;
+  /** Inbound webhook sources (issue 12). */
+  readonly hookSources: HookSourceStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -175,6 +175,24 @@ export function defineStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe('inbound webhook sources', () => {
+      it('keeps a source by project, finds it by its token hash only, and updates and removes it', async () => {
+        const mapping = { event: { name: 'Form Submitted' }, email: '$.email', traits: { name: '$.name' } };
+        const made = await store.hookSources.create(project.id, { id: 's1', name: 'Form', mapping, tokenHash: 'hash-1', tokenPrefix: 'hk_h_abcde' }, now);
+        expect(made).toMatchObject({ id: 's1', name: 'Form', mapping, tokenPrefix: 'hk_h_abcde' });
+        expect(made).not.toHaveProperty('tokenHash');
+        expect(await store.hookSources.findByTokenHash('hash-1')).toMatchObject({ projectId: project.id, source: { id: 's1' } });
+        expect(await store.hookSources.findByTokenHash('hash-2')).toBeNull();
+        now += 1000;
+        expect(await store.hookSources.update(project.id, 's1', { name: 'Renamed' }, now)).toMatchObject({ name: 'Renamed', mapping });
+        expect(await store.hookSources.list(project.id)).toHaveLength(1);
+        expect(await store.hookSources.update(project.id, 'nope', { name: 'x' }, now)).toBeNull();
+        expect(await store.hookSources.remove(project.id, 's1')).toBe(true);
+        expect(await store.hookSources.remove(project.id, 's1')).toBe(false);
+        expect(await store.hookSources.findByTokenHash('hash-1')).toBeNull();
+      });
+    });
+
     describe('privacy', () => {
       it('erases a person and refuses their identifiers until the erasure is lifted', async () => {
         await ingest(event({ type: 'identify', anonymousId: 'gone-cookie', userId: 'gone', traits: { email: 'gone@example.com' } }));

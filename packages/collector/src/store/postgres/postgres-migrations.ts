@@ -241,6 +241,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN root_id TEXT;
   CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
   `,
+  // (inbound webhooks, issue 12): sources, their mapping and token hash, as on SQLite.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

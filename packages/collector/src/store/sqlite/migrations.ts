@@ -373,6 +373,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN root_id TEXT;
   CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
   `,
+  // (inbound webhooks, issue 12): a source per form or landing-page tool, its mapping (JSON) and
+  // its token, kept only as its SHA-256 like the secret key.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -27,6 +27,7 @@ import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteChains } from './sqlite-chains.js';
+import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -277,6 +278,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     companies,
     imports,
     chains: createSqliteChains(db),
+    hookSources: createSqliteHookSources(db),
 
     async ping() {
       return db.open;
