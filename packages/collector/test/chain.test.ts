@@ -1,5 +1,6 @@
 import type { BatchResponse } from '@hark/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { channelOf } from '../src/chain/channel.js';
 import { settleChain } from '../src/chain/chain-root.js';
 import { signChainToken } from '../src/chain/chain-token.js';
 import { normalizeEvent } from '../src/ingest/normalize-event.js';
@@ -137,5 +138,17 @@ describe('GET /api/v1/events/:messageId/chain', () => {
     const tree = await (await hark.admin('/api/v1/events/c2/chain')).json();
     expect(tree).toMatchObject({ rootId: 'gone', count: 3, truncated: false, root: { messageId: 'gone', type: null } });
     expect(tree.root.children.map((child: { messageId: string }) => child.messageId)).toEqual(['c1']);
+  });
+});
+
+describe('the channel of a timeline event', () => {
+  it('is derived from the event name and context', () => {
+    expect(channelOf('Email Opened', {})).toBe('email');
+    expect(channelOf('Message Answered', {})).toBe('message');
+    expect(channelOf('Automation Entered', {})).toBe('automation');
+    expect(channelOf('Trait Updated', { automation: { id: 'a1' } })).toBe('automation');
+    expect(channelOf('Form Submitted', { hook: { sourceId: 's1' } })).toBe('webhook');
+    expect(channelOf(null, { page: {} })).toBe('web');
+    expect(channelOf('Signed Up', {})).toBe('web');
   });
 });

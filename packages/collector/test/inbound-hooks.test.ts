@@ -102,7 +102,7 @@ describe('POST /hooks/:token', () => {
     const person = await (await hark.admin('/api/v1/people/lookup?email=ana@acme.test')).json();
     expect(person).toMatchObject({ kind: 'lead', email: 'ana@acme.test', traits: { name: 'Ana', company: 'Acme' } });
     const activity = (await (await hark.admin(`/api/v1/people/${person.id}/activity`)).json()).items as { type: string; name: string; properties: unknown }[];
-    expect(activity.filter((item) => item.type === 'track')).toEqual([expect.objectContaining({ name: 'Form Submitted', properties: { form: 'demo-request' } })]);
+    expect(activity.filter((item) => item.type === 'track')).toEqual([expect.objectContaining({ name: 'Form Submitted', properties: { form: 'demo-request' }, channel: 'webhook' })]);
     expect(activity).toHaveLength(2);
 
     // A new delivery of the same email lands on the same contact.

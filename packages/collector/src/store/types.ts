@@ -1,3 +1,4 @@
+import type { Channel } from '../chain/channel.js';
 import type { EventContext, EventType, Page } from '@hark/protocol';
 
 /** A tenant. Every row in the store belongs to one. */
@@ -161,6 +162,8 @@ export interface ActivityItem {
   campaign: Record<string, string> | null;
   locale: string | null;
   timezone: string | null;
+  /** How it reached the contact (chain/channel.ts): web, email, message, automation, webhook. */
+  channel: Channel;
   /** The chain this event is part of (null when it is part of none). */
   parentId: string | null;
   rootId: string | null;

@@ -1,3 +1,4 @@
+import { channelOf } from '../../chain/channel.js';
 import type { EventType } from '@hark/protocol';
 import type { StoredPerson } from '../ports.js';
 import type { ActivityItem, CompanySummary, Device, PersonKind, PersonSummary } from '../types.js';
@@ -106,6 +107,7 @@ export function toActivityItem(row: EventRow): ActivityItem {
     campaign: campaign && typeof campaign === 'object' ? campaign : null,
     locale: str(context.locale),
     timezone: str(context.timezone),
+    channel: channelOf(row.name, context),
     parentId: row.parent_id ?? null,
     rootId: row.root_id ?? null,
   };
