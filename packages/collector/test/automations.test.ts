@@ -94,16 +94,22 @@ describe('automations: triggers', () => {
     expect(entered[0]!.context.hark.rootId).toBe(trigger.message_id);
     expect(hark.eventsNamed('Automation Exited')[0]!.context.hark.rootId).toBe(trigger.message_id);
     expect((await hark.timeline(ada)).map((e) => e.name)).toEqual(expect.arrayContaining(['Automation Entered', 'Automation Exited']));
+    // The chain of the triggering event holds what the run wrote.
+    const chain = await hark.api.get(`/api/v1/events/${trigger.message_id}/chain`);
+    expect(chain.status).toBe(200);
+    expect(JSON.stringify(chain.body)).toContain('Automation Entered');
+    expect(JSON.stringify(chain.body)).toContain('Automation Exited');
   });
 
-  it('an inbound webhook is an event trigger: a server-sent event of that name starts it the same way', async () => {
-    const automation = await hark.create({ trigger: { type: 'event', event: 'Form Submitted' }, steps: [] });
-    const res = await hark.app.request('/v1/track', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${hark.project.secretKey}:`).toString('base64')}` },
-      body: JSON.stringify({ userId: 'bob', event: 'Form Submitted', properties: { form: 'demo' } }),
-    });
-    expect(res.status).toBe(200);
+  it('an inbound webhook is an event trigger: a delivery to /hooks/:token mapped to that event starts it', async () => {
+    const automation = await hark.create({ trigger: { type: 'event', event: 'Form Submitted', where: [{ property: 'form', op: 'equals', value: 'demo' }] }, steps: [] });
+    const source = await hark.api.post('/api/v1/hook-sources', { name: 'Forms', mapping: { event: { name: 'Form Submitted' }, email: '$.email', properties: { form: '$.form' }, sourceId: '$.id' } });
+    expect(source.status).toBe(201);
+    const deliver = () =>
+      hark.app.request(`/hooks/${source.body.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'd-1', email: 'bea@example.com', form: 'demo' }) });
+    expect((await deliver()).status).toBe(202);
+    // The same delivery again is a duplicate: no second run.
+    expect((await deliver()).status).toBe(200);
     await hark.drain();
     expect(await hark.runs(automation.id)).toHaveLength(1);
   });

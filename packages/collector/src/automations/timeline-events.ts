@@ -13,7 +13,8 @@ const SERVER_DEVICE = { browser: null, browserVersion: null, os: null, osVersion
  * so writing it again after a retry is the same event.
  */
 export function runEvent(name: string, messageId: string, rootId: string, properties: Record<string, unknown>, at: number): NormalizedEvent {
-  const context = { hark: { rootId, parentId: rootId } } as NormalizedEvent['context'];
+  const automation = typeof properties.automationId === 'string' ? { automation: { automationId: properties.automationId, runId: properties.runId } } : {};
+  const context = { hark: { rootId, parentId: rootId }, ...automation } as unknown as NormalizedEvent['context'];
   const event = {
     messageId,
     type: 'track' as const,
@@ -31,6 +32,9 @@ export function runEvent(name: string, messageId: string, rootId: string, proper
     timestamp: at,
     sentAt: null,
     receivedAt: at,
+    // The chain of events (events.parent_id, events.root_id): every event of a run hangs off its root.
+    parentId: rootId,
+    rootId,
   };
   return { ...event, stored: storedJsonOf(event) };
 }

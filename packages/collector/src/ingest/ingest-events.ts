@@ -31,10 +31,11 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const verification = project.settings.identityVerification;
   const rejected: RejectedEvent[] = [];
   const valid: NormalizedEvent[] = [];
+  const warnings: EventWarning[] = [];
   const validIndex: number[] = [];
 
   rawEvents.forEach((raw, index) => {
-    const result = normalizeEvent(raw, facts);
+    const result = normalizeEvent(raw, facts, project.settings.linkSecret);
     if (result.ok) {
       const { event, userHash } = result;
       event.verified =
@@ -48,6 +49,7 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
         });
         return;
       }
+      if (result.warning) warnings.push({ index, messageId: event.messageId, ...result.warning });
       valid.push(event);
       validIndex.push(index);
     } else {
@@ -55,7 +57,6 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
 
-  const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
   // Automations (issue 12): the live triggers, cached per project; with none live, nothing more runs.
@@ -76,5 +77,6 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
   rejected.sort((a, b) => a.index - b.index);
+  warnings.sort((a, b) => a.index - b.index);
   return { success: rejected.length === 0, accepted, duplicates, rejected, warnings };
 }

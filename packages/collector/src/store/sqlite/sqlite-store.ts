@@ -30,6 +30,8 @@ import { createSqliteImports } from './sqlite-imports.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteChains } from './sqlite-chains.js';
+import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -291,6 +293,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     automations,
     jobs: jobs.store,
     webhooks: createSqliteWebhooks(db),
+    chains: createSqliteChains(db),
+    hookSources: createSqliteHookSources(db),
 
     async ping() {
       return db.open;
