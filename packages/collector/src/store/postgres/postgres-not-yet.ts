@@ -31,5 +31,5 @@ export const postgresAudienceStores = () => ({
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
   // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
-  automations: notYet<AutomationStore>('Automations', { live: () => [] }),
+  automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
 });
