@@ -77,6 +77,8 @@ export interface RunningCollector {
   activity(lookup: { userId: string } | { anonymousId: string }): Promise<ActivityItem[]>;
   /** The one-time console setup link `npm start` prints while the team is empty; null once it is not. */
   setupLink(): Promise<string | null>;
+  /** The open store (a new one after stop/start), for tests that run the job runner beside the app. */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -141,6 +143,9 @@ export async function startCollector(options: { webhooks?: boolean } = {}): Prom
       return keys.writeKey;
     },
     seen,
+    get store() {
+      return store;
+    },
     stop: unlisten,
     start: listen,
     async admin<T>(path: string) {

@@ -7,6 +7,10 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { automationRoutes } from './routes/automation-routes.js';
+import { chainRoutes } from './routes/chain-routes.js';
+import { hookSourceRoutes } from './routes/hook-source-routes.js';
+import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { importRoutes } from './routes/import-routes.js';
@@ -94,6 +98,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, hooks: ingestHooks, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
+  app.route('/', inboundHookRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -127,6 +132,9 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', segmentRoutes({ store, clock }));
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', automationRoutes({ store, clock }));
+  admin.route('/', chainRoutes({ store }));
+  admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   admin.route('/', webhookRoutes({ store, clock, subscriptions, allowPrivate: options.webhooks?.allowPrivate ?? false, ...(options.webhooks?.resolve ? { resolve: options.webhooks.resolve } : {}) }));
   app.route('/api/v1', admin);

@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
+import { automationJobHandlers } from './automations/index.js';
 import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
@@ -37,6 +38,7 @@ const app = createApp({
 // The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
 // HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
 const jobHandlers: Record<string, JobHandler> = {
+  ...automationJobHandlers({ store }),
   ...webhookJobHandlers({ store, allowPrivate: config.webhooksAllowPrivate, logError: (error) => console.error('[hark] webhook delivery log', error) }),
 };
 const runner = config.runner.enabled

@@ -6,6 +6,8 @@ import type { Session } from './api/types.js';
 import { Layout } from './components/layout.js';
 import { Loading, ProgressBar } from './components/progress.js';
 import { AccountPage } from './pages/account-page.js';
+import { AutomationEditorPage } from './pages/automation-editor-page.js';
+import { AutomationsPage } from './pages/automations-page.js';
 import { CompaniesPage } from './pages/companies-page.js';
 import { CompanyPage } from './pages/company-page.js';
 import { ContactPage } from './pages/contact-page.js';
@@ -94,6 +96,9 @@ function Routes() {
         <Route path="/console/messages/new" component={MessageEditorPage} />
         <Route path="/console/messages/:id" component={MessageEditorPage} />
         <Route path="/console/messages/:id/results" component={MessageResultsPage} />
+        <Route path="/console/automations" component={AutomationsPage} />
+        <Route path="/console/automations/new" component={AutomationEditorPage} />
+        <Route path="/console/automations/:id" component={AutomationEditorPage} />
         <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />

@@ -100,6 +100,14 @@ figure.chart svg.wide{max-width:720px}
 .rule-builder .cond{grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}
 .rule-builder .where{grid-column:1/-1}
 .rule-builder ul.field-error{margin:4px 0;padding-left:18px}
+.steps{list-style:none;margin:0;padding:0 0 0 14px;border-left:2px solid var(--line)}
+.step{margin:0 0 10px}
+.step-card{padding:10px 12px}
+.step-card>header{align-items:center;gap:12px}
+.step-card .row{align-items:flex-end}
+.branches{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin-top:8px}
+.branches h4{margin:4px 0;font-size:14px}
+.weekdays{display:flex;flex-wrap:wrap;gap:6px}
 .add-condition select{width:auto}
 .count-line{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px;margin:0}
 .big{font-size:28px}
@@ -109,6 +117,7 @@ progress{width:100%;max-width:320px;height:10px;accent-color:var(--accent)}
 .inline-choice{margin-right:16px}
 ul.plain{list-style:none;margin:0;padding:0}
 @media (max-width:760px){
+  .branches{grid-template-columns:1fr}
   .rule-builder fieldset{padding:6px 8px}
   .rule-group .rule-group{margin-left:0}
   main{padding:16px}

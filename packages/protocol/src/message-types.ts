@@ -171,6 +171,11 @@ export interface AudienceConditions {
   segment?: string;
   /** Only people this rule tree holds for (docs/AUDIENCES.md), evaluated per request. */
   rules?: Record<string, unknown>;
+  /**
+   * Only people an automation's "show in-app message" step reached (issue 12): once each, from
+   * the moment the step ran (a later step grants it again).
+   */
+  fromAutomation?: boolean;
 }
 
 /**

@@ -12,6 +12,8 @@ const WRITES: readonly [pattern: RegExp, methods: readonly string[], action: Act
   [/^\/project(\/|$)/, ANY_WRITE, 'settings.write'],
   // A webhook sends contacts' data to another system: admins only.
   [/^\/webhooks(\/|$)/, ANY_WRITE, 'settings.write'],
+  // Inbound webhook sources make tokens that write events, like a key: admins only.
+  [/^\/hook-sources(\/|$)/, ANY_WRITE, 'settings.write'],
   [/^\/people\/[^/]+\/?$/, ['PATCH'], 'people.traits'],
 ];
 

@@ -1,6 +1,8 @@
 import type { BatchResponse, EventWarning, RejectedEvent } from '@hark/protocol';
 import { isVerifiedUser } from '../identity/user-hash.js';
 import type { Store } from '../store/store.js';
+import { automationTriggers } from '../automations/ingest-triggers.js';
+import { triggerIndexOf } from '../automations/trigger-index.js';
 import { recordInteraction } from '../messages/record-interaction.js';
 import { storeEvents } from './store-events.js';
 import type { AfterStore } from './write-events.js';
@@ -29,10 +31,11 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const verification = project.settings.identityVerification;
   const rejected: RejectedEvent[] = [];
   const valid: NormalizedEvent[] = [];
+  const warnings: EventWarning[] = [];
   const validIndex: number[] = [];
 
   rawEvents.forEach((raw, index) => {
-    const result = normalizeEvent(raw, facts);
+    const result = normalizeEvent(raw, facts, project.settings.linkSecret);
     if (result.ok) {
       const { event, userHash } = result;
       event.verified =
@@ -46,6 +49,7 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
         });
         return;
       }
+      if (result.warning) warnings.push({ index, messageId: event.messageId, ...result.warning });
       valid.push(event);
       validIndex.push(index);
     } else {
@@ -53,10 +57,12 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
 
-  const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
-  const extra = valid.length && hooks ? await hooks(project.id) : [];
+  // Automations (issue 12): the live triggers, cached per project; with none live, nothing more runs.
+  const triggers = valid.length ? triggerIndexOf(await store.automations.live(project.id)) : null;
+  const extra = valid.length && hooks ? [...(await hooks(project.id))] : [];
+  if (triggers && triggers.size > 0) extra.push(automationTriggers(triggers));
   const outcomes = valid.length ? await storeEvents(store, project.id, valid, extra.length ? [recordInteraction, ...extra] : undefined) : [];
   outcomes.forEach((outcome, i) => {
     const index = validIndex[i]!;
@@ -71,5 +77,6 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
   rejected.sort((a, b) => a.index - b.index);
+  warnings.sort((a, b) => a.index - b.index);
   return { success: rejected.length === 0, accepted, duplicates, rejected, warnings };
 }

@@ -52,6 +52,7 @@ interface Compiled {
   /** `audience.segment` and `audience.rules` (issue 11). */
   segment: string | null;
   rules: Rule | null;
+  fromAutomation: boolean;
 }
 
 interface CompiledProject {
@@ -62,6 +63,8 @@ interface CompiledProject {
   triggerEvents: string[];
   /** Segments live audiences name, and the facts their rule trees read (loaded once per request). */
   segmentIds: string[];
+  /** Messages only automations open (audience.fromAutomation). */
+  grantIds: string[];
   needed: FactsNeeded | null;
 }
 
@@ -69,6 +72,8 @@ interface CompiledProject {
 export interface AudienceStores {
   segments: SegmentStore;
   suppressionRules: SuppressionRuleStore;
+  /** When automations granted these messages to the person (message id → instant); for `audience.fromAutomation`. */
+  grants?: (projectId: string, personId: string, messageIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 }
 
 const neededByRules = new WeakMap<readonly SuppressionRule[], FactsNeeded>();
@@ -104,11 +109,13 @@ function compile(live: readonly Message[]): CompiledProject {
         ruleSlots: (message.conditions.audience.events ?? []).map((rule) => slotOf(rule.event, rule.withinDays)),
         segment: message.conditions.audience.segment ?? null,
         rules: (message.conditions.audience.rules as Rule | undefined) ?? null,
+        fromAutomation: message.conditions.audience.fromAutomation === true,
       };
     }),
     rules,
     triggerEvents: [...new Set(live.flatMap(({ conditions: { trigger } }) => (trigger.type === 'event' ? [trigger.event] : [])))],
     segmentIds: [],
+    grantIds: live.filter((message) => message.conditions.audience.fromAutomation === true).map((message) => message.id),
     needed: null,
   };
   compiled.segmentIds = [...new Set(compiled.messages.flatMap((m) => (m.segment ? [m.segment] : [])))];
@@ -125,7 +132,7 @@ export async function eligibleMessages(
   audiences?: AudienceStores,
 ): Promise<MessagesResponse> {
   const live = await store.live(projectId);
-  const { messages, rules, triggerEvents, segmentIds, needed } = compile(live);
+  const { messages, rules, triggerEvents, segmentIds, grantIds, needed } = compile(live);
   if (messages.length === 0) return query.debug ? { messages: [], triggerEvents, debug: { personId: null, excluded: [] } } : { messages: [], triggerEvents };
 
   const eventRules: EventRule[] = rules.map((rule) => ({ event: rule.event, since: rule.withinDays === undefined ? 0 : now - rule.withinDays * DAY_MS }));
@@ -148,6 +155,7 @@ export async function eligibleMessages(
   // audiences and suppression rules are evaluated on facts loaded once, for what they read.
   const suppressionRules = audiences ? await audiences.suppressionRules.live(projectId) : [];
   const memberOf = audiences && known && segmentIds.length ? await audiences.segments.memberOf(projectId, known.id, segmentIds) : new Set<string>();
+  const grants = audiences?.grants && known && grantIds.length ? await audiences.grants(projectId, known.id, grantIds) : new Map<string, number>();
   let ruleFacts: RuleFacts | null = null;
   if (audiences && (needed || suppressionRules.length)) {
     const all = noFacts();
@@ -171,6 +179,7 @@ export async function eligibleMessages(
     if ((reason = audienceFailure(conditions.audience, person, (i) => facts.eventCounts[item.ruleSlots[i]!] ?? 0)) !== null) stage = 'audience';
     else if (item.segment !== null && !memberOf.has(item.segment)) [stage, reason] = ['audience', `the person is not in segment ${item.segment}`];
     else if (item.rules !== null && !(ruleFacts && evaluateRule(item.rules, ruleFacts, now))) [stage, reason] = ['audience', 'the audience rules do not hold for the person'];
+    else if (item.fromAutomation && !grantOpen(grants.get(message.id), stats.lastShownAt)) [stage, reason] = ['audience', 'no automation has shown this message to the person since it was last shown'];
     else if (facts.suppressed) [stage, reason] = ['suppression', 'the person is on the suppression list'];
     else if (suppressedBy) [stage, reason] = ['suppression', `suppression rule "${suppressedBy.name}" (${suppressedBy.id}) holds for the person`];
     else if ((reason = scheduleFailure(item.startsAt, item.endsAt, now)) !== null) stage = 'schedule';
@@ -198,6 +207,9 @@ export async function eligibleMessages(
   }
   return query.debug ? { messages: eligible, triggerEvents, debug: { personId: known?.id ?? null, excluded } } : { messages: eligible, triggerEvents };
 }
+
+/** A grant lets the message through once: until it is shown after the grant. */
+const grantOpen = (grantedAt: number | undefined, lastShownAt: number | null): boolean => grantedAt !== undefined && (lastShownAt === null || lastShownAt < grantedAt);
 
 /** Fills `{{trait}}` in every text field; null when a cta URL would stop being http(s). */
 function fillContent(message: Message, person: PersonFacts): EligibleMessage['content'] | null {

@@ -71,6 +71,7 @@ const schema = z.strictObject({
             .max(10)
             .optional(),
           segment: z.string().min(1).max(200).optional(),
+          fromAutomation: z.boolean().optional(),
           // Checked by the rule engine below, with its paths and limits.
           rules: z.record(z.string(), z.unknown()).optional(),
         })

@@ -53,6 +53,7 @@ export function eligibilityRoutes(deps: { store: Store; clock: Clock }): Hono {
     const answer = await eligibleMessages(deps.store.messages, project.id, { userId, anonymousId, userVerified, url, event, debug }, deps.clock.now(), {
       segments: deps.store.segments,
       suppressionRules: deps.store.suppressionRules,
+      grants: (projectId, personId, messageIds) => deps.store.automations.messageGrants(projectId, personId, messageIds),
     });
     c.header('Cache-Control', 'no-store');
     return c.json(answer);

@@ -13,10 +13,13 @@ import type {
   KeyKind,
   PersonExport,
   Project,
-  ProjectSettings,
+  ProjectSettingsPatch,
   ProjectTotals,
 } from './types.js';
 
+import type { AutomationStore } from './automation-store.js';
+import type { ChainStore } from './chain-store.js';
+import type { HookSourceStore } from './hook-source-store.js';
 import type { CompanyStore } from './company-store.js';
 import type { ImportStore } from './import-store.js';
 import type { JobStore } from './job-store.js';
@@ -44,7 +47,7 @@ export interface Store extends IngestUnitOfWork {
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
   /** For a team member's session, which names its project by id. */
   findProjectById(projectId: string): Promise<Project | null>;
-  updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
+  updateProjectSettings(projectId: string, patch: ProjectSettingsPatch): Promise<Project>;
   /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
@@ -91,11 +94,17 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+  /** Automations and their runs (issue 12; automations/ decides, this keeps the rows). */
+  readonly automations: AutomationStore;
 
   /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
   readonly jobs: JobStore;
   /** Outbound webhook subscriptions and their delivery log (webhooks/). */
   readonly webhooks: WebhookStore;
+  /** The chain of events (issue 12): an event's chain, read by its root. */
+  readonly chains: ChainStore;
+  /** Inbound webhook sources (issue 12). */
+  readonly hookSources: HookSourceStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -1,3 +1,4 @@
+import type { Channel } from '../chain/channel.js';
 import type { EventContext, EventType, Page } from '@hark/protocol';
 
 /** A tenant. Every row in the store belongs to one. */
@@ -29,7 +30,16 @@ export interface ProjectSettings {
   verificationSecret: string;
   /** When not empty, browser calls (with an Origin header) from other origins are refused. */
   allowedOrigins: string[];
+  /**
+   * HMAC-SHA256 key for chain tokens and email tracking links (chain/chain-token.ts). Made at
+   * project creation (a migration filled it for older projects); never shown by any API answer,
+   * as it only ever signs what the collector itself hands out.
+   */
+  linkSecret: string;
 }
+
+/** What the admin API may change in a project's settings: never its secrets (those are rotated or made). */
+export type ProjectSettingsPatch = Partial<Omit<ProjectSettings, 'verificationSecret' | 'linkSecret'>>;
 
 export type KeyKind = 'write' | 'secret' | 'verification';
 
@@ -67,6 +77,13 @@ export interface NormalizedEvent {
   receivedAt: number;
   /** Where the request came from (issue 11), found by the collector; the address itself is never kept. */
   geo?: Geo | null;
+  /**
+   * The chain of events (DESIGN §9): the event this one follows and the chain's first event
+   * (messageIds). From `context.hark` or a verified chain token at normalisation; a root left
+   * null is filled in by the write path (chain/chain-root.ts). Hark's own writers set them too.
+   */
+  parentId?: string | null;
+  rootId?: string | null;
 }
 
 /**
@@ -145,6 +162,11 @@ export interface ActivityItem {
   campaign: Record<string, string> | null;
   locale: string | null;
   timezone: string | null;
+  /** How it reached the contact (chain/channel.ts): web, email, message, automation, webhook. */
+  channel: Channel;
+  /** The chain this event is part of (null when it is part of none). */
+  parentId: string | null;
+  rootId: string | null;
 }
 
 /** Parsed from the user agent on the collector, never in the browser. */

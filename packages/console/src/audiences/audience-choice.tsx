@@ -27,6 +27,7 @@ export function AudienceChoice(props: { draft: AudienceDraft; onChange(change: P
           ['conditions', 'Contacts of some kinds, with some traits'],
           ['segment', 'People in a segment'],
           ['rules', 'People who match a rule tree'],
+          ['automation', 'Only people an automation shows it to (once each)'],
         ]}
         onChange={(audienceMode) => props.onChange({ audienceMode })}
       />

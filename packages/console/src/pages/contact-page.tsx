@@ -3,6 +3,7 @@ import { useRoute } from 'preact-iso';
 import type { Page } from '@hark/protocol';
 import type { ActivityItem, PersonDetail } from '../api/types.js';
 import { PersonAudiencesView, type PersonAudiences } from '../audiences/person-audiences.js';
+import { PersonAutomations } from '../automations/person-automations.js';
 import { EmptyState } from '../components/empty-state.js';
 import { SelectField, TextField } from '../components/field.js';
 import { FormStatus } from '../components/form-status.js';
@@ -84,6 +85,7 @@ export function ContactPage() {
             <p class="hint">In no company. A site puts people in one with hark('group', companyId, traits).</p>
           )}
           <PersonAudiencesView person={p} />
+          <PersonAutomations personId={p.id} />
         </section>
         <TraitsEditor person={p} onSaved={person.reload} />
       </div>

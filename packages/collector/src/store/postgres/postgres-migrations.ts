@@ -276,6 +276,34 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
   `,
+  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // tracking links, as on SQLite. gen_random_uuid() draws from pg_strong_random and is built in
+  // since PostgreSQL 13 (no pgcrypto): two of them give 244 random bits.
+  `
+  UPDATE projects SET settings = jsonb_set(settings::jsonb, '{linkSecret}',
+      to_jsonb('hk_l_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')))::text
+    WHERE NOT (settings::jsonb ? 'linkSecret');
+  `,
+  // (chain of events, issue 12): parent and root of a chained event, as on SQLite (partial index).
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
+  // (inbound webhooks, issue 12): sources, their mapping and token hash, as on SQLite.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error.js';
+import type { AutomationStore } from '../automation-store.js';
 import type { CompanyStore } from '../company-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
@@ -29,4 +30,6 @@ export const postgresAudienceStores = () => ({
   suppressionRules: notYet<SuppressionRuleStore>('Suppression rules', { live: () => [], list: () => [] }),
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
+  // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
+  automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
 });

@@ -410,6 +410,96 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
   `,
+  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // tracking links (ProjectSettings.linkSecret); new projects get one when they are made.
+  `
+  UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
+    WHERE json_extract(settings, '$.linkSecret') IS NULL;
+  `,
+  // (chain of events, issue 12): the event an event follows and its chain's first event
+  // (messageIds), and the chain of a root read in one index range. The index is partial: events
+  // in no chain (most of them) cost the ingest path no index write.
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
+  // (inbound webhooks, issue 12): a source per form or landing-page tool, its mapping (JSON) and
+  // its token, kept only as its SHA-256 like the secret key.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
+  // 13 automations (issue 12): definitions, runs, a step log for per-step counts, the kind
+  // automations last saw a person as (kind-change triggers), and messages a run showed.
+  `
+  CREATE TABLE automations (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'live', 'paused', 'archived')),
+    definition TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX automations_live ON automations(project_id, status);
+
+  CREATE TABLE automation_runs (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    automation_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'waiting', 'finished', 'exited', 'failed')),
+    step_id TEXT,
+    visit INTEGER NOT NULL,
+    reason TEXT,
+    root_id TEXT NOT NULL,
+    wait_event TEXT,
+    wait_until INTEGER,
+    entered_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX automation_runs_by_automation ON automation_runs(project_id, automation_id, entered_at);
+  CREATE INDEX automation_runs_by_person ON automation_runs(project_id, person_id, automation_id);
+
+  CREATE TABLE automation_step_log (
+    project_id TEXT NOT NULL,
+    automation_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    visit INTEGER NOT NULL,
+    step_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (run_id, visit, outcome)
+  ) WITHOUT ROWID;
+  CREATE INDEX automation_step_log_by_automation ON automation_step_log(project_id, automation_id);
+
+  CREATE TABLE automation_person_kinds (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (project_id, person_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE automation_message_grants (
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, message_id, person_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

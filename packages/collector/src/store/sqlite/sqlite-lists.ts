@@ -15,7 +15,7 @@ interface ListRow {
 const toList = (row: ListRow): List => ({ id: row.id, name: row.name, size: row.size, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) });
 
 /** Called inside the transaction that changed these people's lists (segments re-evaluate). */
-export type ListsChanged = (projectId: string, personIds: readonly string[], listId: string) => void;
+export type ListsChanged = (projectId: string, personIds: readonly string[], listId: string, added?: { at: number }) => void;
 
 /** The id a person is known by now: a merged-away id points at the survivor. */
 const CURRENT_ID = '(SELECT coalesce((SELECT person_id FROM person_aliases WHERE alias_id = @person), @person))';
@@ -72,7 +72,7 @@ export function createSqliteLists(db: Database, changed: ListsChanged = () => un
     const added = ids.filter((id) => q.add.run(projectId, listId, id, now).changes > 0);
     if (added.length) {
       q.touch.run(now, projectId, listId);
-      changed(projectId, added, listId);
+      changed(projectId, added, listId, { at: now });
     }
     return added.length;
   });

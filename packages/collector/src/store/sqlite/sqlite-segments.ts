@@ -69,7 +69,13 @@ export interface SqliteSegments {
  * Decisions are the rule engine's (pure); this file loads facts, writes transitions and re-check
  * times, and runs the background fill and the sweep.
  */
-export function createSqliteSegments(db: Database, clock: Clock, loader: FactsLoader): SqliteSegments {
+export function createSqliteSegments(
+  db: Database,
+  clock: Clock,
+  loader: FactsLoader,
+  /** Automations (issue 12): told of each transition written, inside its transaction. */
+  onTransition: (projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number) => void = () => undefined,
+): SqliteSegments {
   const SIZE = '(SELECT count(*) FROM segment_members m WHERE m.project_id = s.project_id AND m.segment_id = s.id) AS size';
   const SEGMENT = `SELECT s.id, s.name, s.rules, s.status, s.processed, s.total, s.created_at, s.updated_at, ${SIZE} FROM segments s`;
   const q = {
@@ -140,8 +146,10 @@ export function createSqliteSegments(db: Database, clock: Clock, loader: FactsLo
   const record = (projectId: string, personId: string, segment: Compiled, transition: 'enter' | 'exit', now: number, fill: boolean): void => {
     if (transition === 'enter') q.enter.run(projectId, segment.id, personId, now);
     else q.exit.run(projectId, segment.id, personId);
-    const properties = JSON.stringify({ segmentId: segment.id, segmentName: segment.name, ...(fill ? { fill: true } : {}) });
-    q.timeline.run(projectId, `hark-segment-${randomUUID()}`, personId, transition === 'enter' ? SEGMENT_ENTERED : SEGMENT_EXITED, properties, now, now);
+    const data = { segmentId: segment.id, segmentName: segment.name, ...(fill ? { fill: true } : {}) };
+    const [messageId, name] = [`hark-segment-${randomUUID()}`, transition === 'enter' ? SEGMENT_ENTERED : SEGMENT_EXITED];
+    q.timeline.run(projectId, messageId, personId, name, JSON.stringify(data), now, now);
+    onTransition(projectId, personId, name, data, messageId, now);
   };
 
   /**

@@ -22,12 +22,16 @@ import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from './rows.js';
 import { createSqliteRepositories } from './sqlite-repositories.js';
+import { createAutomationTap } from '../../automations/store-tap.js';
+import { createSqliteAutomations } from './sqlite-automations.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteChains } from './sqlite-chains.js';
+import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -73,9 +77,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
-  const rows = createSqliteRepositories(db);
+  // Automations (issue 12): segment transitions and list additions are written by the stores
+  // themselves, so their triggers are queued here, in the transaction that wrote them.
+  const automations = createSqliteAutomations(db);
   const jobs = createSqliteJobs(db);
+  const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
+  const segments = createSqliteSegments(db, clock, createFactsLoader(db), automationTap.timelineEvent);
+  const rows = createSqliteRepositories(db);
   const personGeo = createSqlitePersonGeo(db);
   // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
   // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
@@ -99,7 +107,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
-  const lists = createSqliteLists(db, segments.listsChanged);
+  const lists = createSqliteLists(db, (projectId, personIds, listId, added) => {
+    segments.listsChanged(projectId, personIds, listId);
+    if (added) automationTap.listAdded(projectId, personIds, listId, added.at);
+  });
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
   const companies = createSqliteCompanies(db, contacts);
@@ -279,8 +290,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     suppressionRules,
     companies,
     imports,
+    automations,
     jobs: jobs.store,
     webhooks: createSqliteWebhooks(db),
+    chains: createSqliteChains(db),
+    hookSources: createSqliteHookSources(db),
 
     async ping() {
       return db.open;
