@@ -55,12 +55,16 @@ export interface ActivityItem {
   anonymousId: string | null;
   userId: string | null;
   properties: Record<string, unknown>;
+  parentId?: string | null;
+  rootId?: string | null;
 }
 
 export interface RunningCollector {
   /** `http://127.0.0.1:<port>`; the same across stop() and start(). */
   url: string;
   writeKey: string;
+  /** The project's link secret (which no API answer shows), to sign chain tokens as an email would. */
+  linkSecret: string;
   /** Every request that reached the collector, as `METHOD /path`, with ` (beacon)` for beacons. */
   seen: string[];
   /** Stop answering (the port refuses connections) and close the store, as a crashed or redeployed collector. */
@@ -91,6 +95,7 @@ export async function startCollector(): Promise<RunningCollector> {
   let server: ServerType | undefined;
   let port = 0;
   let keys!: { writeKey: string; secretKey: string };
+  let linkSecret = '';
   let projectId = '';
 
   const listen = async () => {
@@ -100,6 +105,7 @@ export async function startCollector(): Promise<RunningCollector> {
     // read at the first start is the one to keep across restarts.
     keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
     projectId = project.id;
+    linkSecret = project.settings.linkSecret;
     const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined });
     server = serve({
       fetch: (request: Request) => {
@@ -129,6 +135,9 @@ export async function startCollector(): Promise<RunningCollector> {
     url: `http://127.0.0.1:${port}`,
     get writeKey() {
       return keys.writeKey;
+    },
+    get linkSecret() {
+      return linkSecret;
     },
     seen,
     stop: unlisten,
