@@ -83,8 +83,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...rows,
     events: {
       ...rows.events,
-      insert(projectId, personId, event) {
-        rows.events.insert(projectId, personId, event);
+      insert(projectId, personId, event, chain) {
+        rows.events.insert(projectId, personId, event, chain);
         segments.afterStore(projectId, personId, event);
       },
     },
