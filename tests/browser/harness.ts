@@ -57,12 +57,16 @@ export interface ActivityItem {
   anonymousId: string | null;
   userId: string | null;
   properties: Record<string, unknown>;
+  parentId?: string | null;
+  rootId?: string | null;
 }
 
 export interface RunningCollector {
   /** `http://127.0.0.1:<port>`; the same across stop() and start(). */
   url: string;
   writeKey: string;
+  /** The project's link secret (which no API answer shows), to sign chain tokens as an email would. */
+  linkSecret: string;
   /** Every request that reached the collector, as `METHOD /path`, with ` (beacon)` for beacons. */
   seen: string[];
   /** Stop answering (the port refuses connections) and close the store, as a crashed or redeployed collector. */
@@ -96,6 +100,7 @@ export async function startCollector(options: { webhooks?: boolean } = {}): Prom
   let server: ServerType | undefined;
   let port = 0;
   let keys!: { writeKey: string; secretKey: string };
+  let linkSecret = '';
   let projectId = '';
   let runner: JobRunner | null = null;
 
@@ -106,6 +111,7 @@ export async function startCollector(options: { webhooks?: boolean } = {}): Prom
     // read at the first start is the one to keep across restarts.
     keys = { writeKey: project.writeKey, secretKey: project.secretKey ?? (keys as typeof keys | undefined)?.secretKey ?? '' };
     projectId = project.id;
+    linkSecret = project.settings.linkSecret;
     const app = createApp({ store, static: { sdkDir, demoDir, consoleDir, writeKey: project.writeKey }, logError: () => undefined, ...(options.webhooks ? { webhooks: { allowPrivate: true } } : {}) });
     if (options.webhooks) {
       runner = createJobRunner({ store, clock: systemClock, handlers: webhookJobHandlers({ store, allowPrivate: true }), pollMs: 100, logError: () => undefined });
@@ -141,6 +147,9 @@ export async function startCollector(options: { webhooks?: boolean } = {}): Prom
     url: `http://127.0.0.1:${port}`,
     get writeKey() {
       return keys.writeKey;
+    },
+    get linkSecret() {
+      return linkSecret;
     },
     seen,
     get store() {

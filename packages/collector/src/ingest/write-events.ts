@@ -74,8 +74,7 @@ export async function writeEvents(
     // The last known location (issue 11); a request that proves nothing about a verified person
     // does not move them either.
     if (event.geo && !resolved.locked) await tx.people.setLocation(personId, event.geo);
-    await settleChain(tx.events, projectId, event);
-    await tx.events.insert(projectId, personId, event);
+    await tx.events.insert(projectId, personId, event, await settleChain(tx.events, projectId, event));
     for (const hook of afterStore) await hook(tx, projectId, personId, event);
     const seen = lastSeen.get(personId);
     if (seen === undefined || event.timestamp > seen) lastSeen.set(personId, event.timestamp);

@@ -79,8 +79,8 @@ export interface NormalizedEvent {
   geo?: Geo | null;
   /**
    * The chain of events (DESIGN §9): the event this one follows and the chain's first event
-   * (messageIds). From `context.hark` or a verified chain token at normalisation; a root left
-   * null is filled in by the write path (chain/chain-root.ts). Hark's own writers set them too.
+   * (messageIds), as given: from `context.hark` or a verified chain token at normalisation. The
+   * write path settles the stored root from them (chain/chain-root.ts). Hark's own writers set them too.
    */
   parentId?: string | null;
   rootId?: string | null;

@@ -8,6 +8,7 @@ const LINKS: [string, string][] = [
   ['/console/settings/team', 'Team'],
   ['/console/settings/erasures', 'Erased identifiers'],
   ['/console/settings/webhooks', 'Webhooks'],
+  ['/console/settings/inbound-webhooks', 'Inbound webhooks'],
 ];
 
 /** The settings pages, and what this member's role may change in them. */

@@ -80,11 +80,11 @@ export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
     events: {
       exists: (projectId, messageId) => q.eventExists.get(projectId, messageId) === 1,
       chainOf: (projectId, messageId) => (q.eventChain.get(projectId, messageId) as { root_id: string | null } | undefined) ?? null,
-      insert(projectId, personId, event: NormalizedEvent) {
+      insert(projectId, personId, event: NormalizedEvent, chain) {
         const { stored } = event;
         q.insertEvent.run(projectId, event.messageId, personId, event.type, event.name, event.anonymousId, event.userId,
           stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt,
-          event.parentId ?? null, event.rootId ?? null);
+          chain?.parentId ?? null, chain?.rootId ?? null);
       },
     },
     identities: {

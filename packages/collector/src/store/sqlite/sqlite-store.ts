@@ -93,8 +93,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     jobs: jobs.queue,
     events: {
       ...rows.events,
-      insert(projectId, personId, event) {
-        rows.events.insert(projectId, personId, event);
+      insert(projectId, personId, event, chain) {
+        rows.events.insert(projectId, personId, event, chain);
         segments.afterStore(projectId, personId, event);
       },
     },
