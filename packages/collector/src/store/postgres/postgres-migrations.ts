@@ -276,7 +276,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
   `,
-  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // 5 (chain of events, issue 12): every project gets the secret that signs chain tokens and email
   // tracking links, as on SQLite. gen_random_uuid() draws from pg_strong_random and is built in
   // since PostgreSQL 13 (no pgcrypto): two of them give 244 random bits.
   `
@@ -284,13 +284,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       to_jsonb('hk_l_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')))::text
     WHERE NOT (settings::jsonb ? 'linkSecret');
   `,
-  // (chain of events, issue 12): parent and root of a chained event, as on SQLite (partial index).
+  // 6 (chain of events, issue 12): parent and root of a chained event, as on SQLite (partial index).
   `
   ALTER TABLE events ADD COLUMN parent_id TEXT;
   ALTER TABLE events ADD COLUMN root_id TEXT;
   CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
   `,
-  // (inbound webhooks, issue 12): sources, their mapping and token hash, as on SQLite.
+  // 7 (inbound webhooks, issue 12): sources, their mapping and token hash, as on SQLite.
   `
   CREATE TABLE hook_sources (
     project_id TEXT NOT NULL,

@@ -410,13 +410,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(project_id, webhook_id);
   `,
-  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // 13 (chain of events, issue 12): every project gets the secret that signs chain tokens and email
   // tracking links (ProjectSettings.linkSecret); new projects get one when they are made.
   `
   UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
     WHERE json_extract(settings, '$.linkSecret') IS NULL;
   `,
-  // (chain of events, issue 12): the event an event follows and its chain's first event
+  // 14 (chain of events, issue 12): the event an event follows and its chain's first event
   // (messageIds), and the chain of a root read in one index range. The index is partial: events
   // in no chain (most of them) cost the ingest path no index write.
   `
@@ -424,7 +424,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN root_id TEXT;
   CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
   `,
-  // (inbound webhooks, issue 12): a source per form or landing-page tool, its mapping (JSON) and
+  // 15 (inbound webhooks, issue 12): a source per form or landing-page tool, its mapping (JSON) and
   // its token, kept only as its SHA-256 like the secret key.
   `
   CREATE TABLE hook_sources (
@@ -439,7 +439,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, id)
   );
   `,
-  // 13 automations (issue 12): definitions, runs, a step log for per-step counts, the kind
+  // 16 (automations, issue 12): definitions, runs, a step log for per-step counts, the kind
   // automations last saw a person as (kind-change triggers), and messages a run showed.
   `
   CREATE TABLE automations (
