@@ -18,6 +18,7 @@ import type {
 } from './types.js';
 
 import type { CompanyStore } from './company-store.js';
+import type { EmailStore } from './email-store.js';
 import type { ImportStore } from './import-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
@@ -89,6 +90,8 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+  /** Email sends, the outbox, sending domains (issue 13). */
+  readonly emails: EmailStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

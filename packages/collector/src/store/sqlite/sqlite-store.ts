@@ -25,6 +25,7 @@ import { createSqliteRepositories } from './sqlite-repositories.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
+import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
@@ -275,6 +276,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     suppressionRules,
     companies,
     imports,
+    emails: createSqliteEmails(db),
 
     async ping() {
       return db.open;
