@@ -21,6 +21,35 @@ export interface Config {
   trustProxy: number;
   /** HARK_GEO: city (default), country, or off. */
   geo: GeoMode;
+  /**
+   * The durable job runner in this process (HARK_RUNNER=on|off, default on), so a team can run
+   * it on some instances only; HARK_RUNNER_POLL_MS, HARK_RUNNER_BATCH, HARK_RUNNER_CONCURRENCY,
+   * HARK_RUNNER_LEASE_MS (how long a claimed job is held before another runner may retry it).
+   */
+  runner: { enabled: boolean; pollMs: number; batchSize: number; concurrency: number; leaseMs: number };
+  /** HARK_WEBHOOKS_ALLOW_PRIVATE=1: outbound webhooks may target private and loopback addresses. */
+  webhooksAllowPrivate: boolean;
+}
+
+/** A positive whole number from the environment, or the default when unset. */
+function readCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) throw new Error(`${name} must be a positive whole number, not "${env[name]}".`);
+  return value;
+}
+
+function readRunner(env: NodeJS.ProcessEnv): Config['runner'] {
+  const mode = (env.HARK_RUNNER ?? 'on').trim().toLowerCase();
+  if (mode !== 'on' && mode !== 'off') throw new Error(`HARK_RUNNER must be "on" or "off", not "${env.HARK_RUNNER}".`);
+  return {
+    enabled: mode === 'on',
+    pollMs: readCount(env, 'HARK_RUNNER_POLL_MS', 1000),
+    batchSize: readCount(env, 'HARK_RUNNER_BATCH', 50),
+    concurrency: readCount(env, 'HARK_RUNNER_CONCURRENCY', 8),
+    leaseMs: readCount(env, 'HARK_RUNNER_LEASE_MS', 60_000),
+  };
 }
 
 /** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
@@ -73,6 +102,8 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
           },
     trustProxy: readTrustProxy(env.HARK_TRUST_PROXY),
     geo,
+    runner: readRunner(env),
+    webhooksAllowPrivate: ['1', 'true', 'on'].includes((env.HARK_WEBHOOKS_ALLOW_PRIVATE ?? '').trim().toLowerCase()),
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
     consoleDir: resolve(root, 'packages', 'console', 'dist'),

@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
+import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
@@ -29,6 +30,21 @@ const app = createApp({
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
 });
+// The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
+// HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
+const jobHandlers: Record<string, JobHandler> = {};
+const runner = config.runner.enabled
+  ? createJobRunner({
+      store,
+      clock: systemClock,
+      handlers: jobHandlers,
+      pollMs: config.runner.pollMs,
+      batchSize: config.runner.batchSize,
+      concurrency: config.runner.concurrency,
+      leaseMs: config.runner.leaseMs,
+    })
+  : null;
+runner?.start();
 // Rolling windows ("in the last 7 days") expire without new events: people whose re-check time
 // has come are re-evaluated once a minute (ARCHITECTURE.md, Audiences). Idle, it reads one index.
 const sweep = setInterval(() => {
@@ -90,10 +106,13 @@ function shutdown(signal: string): void {
   stopping = true;
   clearInterval(sweep);
   console.log(`${signal}: finishing requests in flight, then closing the store.`);
-  // close() stops accepting and waits for open requests; the store closes after the last answer.
-  server.close(() => {
-    void store.close().then(() => process.exit(0));
-  });
+  // close() stops accepting and waits for open requests; the runner stops claiming and finishes
+  // (and records) the jobs in flight; the store closes after both.
+  const serverClosed = new Promise<void>((done) => server.close(() => done()));
+  const runnerStopped = runner ? runner.stop() : Promise.resolve();
+  void Promise.all([serverClosed, runnerStopped])
+    .then(() => store.close())
+    .then(() => process.exit(0));
   setTimeout(() => process.exit(1), 10_000).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -20,6 +20,7 @@ import type {
 import type { CompanyStore } from './company-store.js';
 import type { EmailStore } from './email-store.js';
 import type { ImportStore } from './import-store.js';
+import type { JobStore } from './job-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -92,6 +93,9 @@ export interface Store extends IngestUnitOfWork {
   readonly imports: ImportStore;
   /** Email sends, the outbox, sending domains (issue 13). */
   readonly emails: EmailStore;
+
+  /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
+  readonly jobs: JobStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -359,6 +359,30 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, line)
   ) WITHOUT ROWID;
   `,
+  // 11 (durable jobs, issues 12 and 15): webhook deliveries, automation steps and sends as rows
+  // with a due time, claimed with a lease (jobs/job-runner.ts). (project, kind, key) is the
+  // idempotency key; the two partial indexes are what a claim reads.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+    run_at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    UNIQUE (project_id, kind, job_key)
+  );
+  CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
+  CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
+  `,
   // Email sending (issue 13): sends, the local outbox, sending domains with their DKIM keys,
   // addresses the SMTP server refused for good, and the per-project send cap.
   `

@@ -25,6 +25,7 @@ import { createSqliteRepositories } from './sqlite-repositories.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
+import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
@@ -74,12 +75,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const messages = createSqliteMessages(db);
   const segments = createSqliteSegments(db, clock, createFactsLoader(db));
   const rows = createSqliteRepositories(db);
+  const jobs = createSqliteJobs(db);
   const personGeo = createSqlitePersonGeo(db);
   // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
   // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
   // re-evaluated in the same transaction (segments.afterBatch, in transact below).
   const repositories: IngestTx = {
     ...rows,
+    jobs: jobs.queue,
     events: {
       ...rows.events,
       insert(projectId, personId, event) {
@@ -276,6 +279,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     suppressionRules,
     companies,
     imports,
+    jobs: jobs.store,
     emails: createSqliteEmails(db),
 
     async ping() {
