@@ -61,6 +61,7 @@ export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promis
   }
 
   const id = randomUUID();
+  let links: string[] = [];
   const transactional = request.transactional ?? true;
   if (html !== null && deps.content?.track) html = await deps.content.track(projectId, html, id);
   const headers = transactional || !deps.content?.unsubscribeUrl ? {} : unsubscribeHeaders(await deps.content.unsubscribeUrl(projectId, recipient.personId, id));
@@ -83,6 +84,7 @@ export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promis
     messageId: messageIdFor(id, fromAddress),
     rootId: request.rootId ?? null,
     parentId: request.parentId ?? null,
+    links,
     createdAt: now,
   });
   // Enqueued after the row: a crash in between leaves a queued send with no job, which the

@@ -31,6 +31,8 @@ export interface EmailSend {
   messageId: string;
   rootId: string | null;
   parentId: string | null;
+  /** The original http(s) links, by index, as tracking rewrote them (clicks redirect only to these). */
+  links: string[];
   status: EmailSendStatus;
   /** Why it was suppressed or failed; null otherwise. */
   reason: string | null;
@@ -103,6 +105,8 @@ export interface EmailStore {
   /** sending → queued again, after a failure where nothing left (a retry will send it). */
   requeue(projectId: string, id: string, reason: string, now: number): Promise<void>;
   finish(projectId: string, id: string, end: { status: 'sent' | 'suppressed' | 'failed'; reason: string | null }, now: number): Promise<void>;
+  /** The messageId of the send's `Email Sent` event, once written (tracking chains to it). */
+  setSentEvent(projectId: string, id: string, eventId: string): Promise<void>;
   /** Sends that went to SMTP (or the outbox) since `since`: the per-minute cap reads it. */
   countStartedSince(projectId: string, since: number): Promise<{ count: number; oldest: number | null }>;
 

@@ -8,7 +8,7 @@ interface SendRow {
   id: string;
   idempotency_key: string | null;
   person_id: string | null;
-  to_address: string;
+  to_email: string;
   from_address: string;
   reply_to: string | null;
   subject: string;
@@ -27,6 +27,7 @@ interface SendRow {
   updated_at: number;
   sending_at: number | null;
   sent_at: number | null;
+  links_json: string | null;
 }
 
 const toSend = (row: SendRow): EmailSend => ({
@@ -34,7 +35,7 @@ const toSend = (row: SendRow): EmailSend => ({
   projectId: row.project_id,
   idempotencyKey: row.idempotency_key,
   personId: row.person_id,
-  to: row.to_address,
+  to: row.to_email,
   from: row.from_address,
   replyTo: row.reply_to,
   subject: row.subject,
@@ -53,6 +54,7 @@ const toSend = (row: SendRow): EmailSend => ({
   updatedAt: row.updated_at,
   sendingAt: row.sending_at,
   sentAt: row.sent_at,
+  links: row.links_json ? (JSON.parse(row.links_json) as string[]) : [],
 });
 
 interface OutboxRow {
@@ -121,10 +123,10 @@ const toDomain = (row: DomainRow): SendingDomain => ({
  */
 export function createSqliteEmails(db: Database): EmailStore {
   const q = {
-    insertSend: db.prepare(`INSERT INTO email_sends (project_id, id, idempotency_key, person_id, to_address, from_address, reply_to, subject,
-        text_body, html_body, attachments, headers, transactional, template_id, message_id, root_id, parent_id, status, created_at, updated_at)
+    insertSend: db.prepare(`INSERT INTO email_sends (project_id, id, idempotency_key, person_id, to_email, from_address, reply_to, subject,
+        text_body, html_body, attachments, headers, transactional, template_id, message_id, root_id, parent_id, links_json, status, created_at, updated_at)
       VALUES (@projectId, @id, @idempotencyKey, @personId, @to, @from, @replyTo, @subject, @text, @html, @attachments, @headers, @transactional,
-        @templateId, @messageId, @rootId, @parentId, 'queued', @createdAt, @createdAt)
+        @templateId, @messageId, @rootId, @parentId, @links, 'queued', @createdAt, @createdAt)
       ON CONFLICT DO NOTHING`),
     send: db.prepare('SELECT * FROM email_sends WHERE project_id = ? AND id = ?'),
     byKey: db.prepare('SELECT * FROM email_sends WHERE project_id = ? AND idempotency_key = ?'),
@@ -134,6 +136,7 @@ export function createSqliteEmails(db: Database): EmailStore {
     queuedBefore: db.prepare("SELECT * FROM email_sends WHERE status IN ('queued', 'sending') AND created_at < ? ORDER BY created_at LIMIT ?"),
     claim: db.prepare("UPDATE email_sends SET status = 'sending', sending_at = ?, updated_at = ? WHERE project_id = ? AND id = ? AND status = 'queued'"),
     requeue: db.prepare("UPDATE email_sends SET status = 'queued', reason = ?, sending_at = NULL, updated_at = ? WHERE project_id = ? AND id = ? AND status = 'sending'"),
+    sentEvent: db.prepare('UPDATE email_sends SET sent_event_id = ? WHERE project_id = ? AND id = ?'),
     finish: db.prepare(`UPDATE email_sends SET status = @status, reason = @reason, updated_at = @now,
         sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END WHERE project_id = @project AND id = @id`),
     started: db.prepare(`SELECT count(*) AS count, min(sending_at) AS oldest FROM email_sends
@@ -176,6 +179,7 @@ export function createSqliteEmails(db: Database): EmailStore {
         attachments: JSON.stringify(send.attachments),
         headers: JSON.stringify(send.headers),
         transactional: send.transactional ? 1 : 0,
+        links: JSON.stringify(send.links),
       }).changes;
       if (inserted === 1) return { send: getSend(send.projectId, send.id)!, created: true };
       // The only conflicts are the id (a repeat of this very send) and the idempotency key.
@@ -205,6 +209,9 @@ export function createSqliteEmails(db: Database): EmailStore {
     },
     async finish(projectId, id, end, now) {
       q.finish.run({ project: projectId, id, status: end.status, reason: end.reason, now });
+    },
+    async setSentEvent(projectId, id, eventId) {
+      q.sentEvent.run(eventId, projectId, id);
     },
     async countStartedSince(projectId, since) {
       const row = q.started.get(projectId, since) as { count: number; oldest: number | null };
