@@ -91,12 +91,20 @@ export function renderTemplate(template: EmailTemplateParts, context: TemplateCo
   return { subject: renderPart('subject', template.subject), text: renderPart('text', template.text), html: renderPart('html', template.html), warnings };
 }
 
-/** Checks a template without a contact: throws TemplateError for the first part that does not parse. */
-export function checkTemplateSyntax(template: EmailTemplateParts): void {
+/** Every part that does not parse, as `{ html: 'line 3, column 7: …' }` (empty when all parse); for validation. */
+export function templateProblems(template: EmailTemplateParts): Partial<Record<Part, string>> {
+  const problems: Partial<Record<Part, string>> = {};
   for (const part of ['subject', 'text', 'html'] as const) {
     const source = template[part];
-    if (source) run(part, () => (part === 'html' ? htmlEngine : textEngine).parse(source));
+    if (!source) continue;
+    try {
+      run(part, () => (part === 'html' ? htmlEngine : textEngine).parse(source));
+    } catch (error) {
+      if (error instanceof TemplateError) problems[part] = error.fields![part]!;
+      else throw error;
+    }
   }
+  return problems;
 }
 
 function run<T>(part: Part, work: () => T): T {

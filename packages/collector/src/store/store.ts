@@ -23,6 +23,8 @@ import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
 import type { TeamStore } from './team-store.js';
+import type { EmailTemplateStore } from './email-template-store.js';
+import type { SendLookup } from '../email/send-lookup.js';
 import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
@@ -89,6 +91,10 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+  /** Email templates (issue 13). */
+  readonly emailTemplates: EmailTemplateStore;
+  /** Reads the sends the tracking and unsubscribe URLs name (issue 13; the rows are the sending path's). */
+  readonly emailSends: SendLookup;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;
