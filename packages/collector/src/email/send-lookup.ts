@@ -10,7 +10,10 @@
  *   person_id     TEXT  the contact it was sent to (null when sent to a bare address)
  *   sent_event_id TEXT  the messageId of its `Email Sent` event: opens and clicks chain to it
  *   links_json    TEXT  JSON array of the original http(s) links, by index (addTracking's `links`)
- *   to_email      TEXT  the address it went to (what an unsubscribe suppresses)
+ *   to_email      TEXT  the address it went to (what an unsubscribe suppresses); optional
+ *   template_id   TEXT  the email template it was rendered from, null for none; optional
+ *
+ * Optional columns read as null when the table does not have them.
  */
 export interface EmailSendFacts {
   projectId: string;
@@ -20,6 +23,8 @@ export interface EmailSendFacts {
   links: string[];
   /** The address the mail went to; null when the send row does not keep it. */
   toEmail: string | null;
+  /** The template the send was made from: opens and clicks carry it, so rules can ask "opened template X". */
+  templateId: string | null;
 }
 
 export interface SendLookup {

@@ -41,7 +41,7 @@ export async function recordOpen(deps: Deps, token: string): Promise<boolean> {
     await recordEmailEvent(deps.store, send.projectId, send.personId, {
       messageId: `email-open:${sendId}:${Math.floor(at / MINUTE_MS)}`,
       name: 'Email Opened',
-      properties: { sendId },
+      properties: { sendId, ...(send.templateId ? { templateId: send.templateId } : {}) },
       sentEventId: send.sentEventId,
       at,
     });
@@ -75,7 +75,7 @@ export async function followClick(deps: Deps, token: string): Promise<string | n
     await recordEmailEvent(deps.store, send.projectId, send.personId, {
       messageId: clickId,
       name: 'Email Clicked',
-      properties: { sendId, url: link, linkIndex: click.index },
+      properties: { sendId, ...(send.templateId ? { templateId: send.templateId } : {}), url: link, linkIndex: click.index },
       sentEventId: send.sentEventId,
       at,
     });

@@ -7,6 +7,7 @@ interface SendRow {
   sent_event_id: string | null;
   links_json: string | null;
   to_email: string | null;
+  template_id: string | null;
 }
 
 /**
@@ -21,16 +22,16 @@ export function createSqliteSendLookup(db: Database): SendLookup {
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_sends'").pluck().get();
     if (!exists) return null;
     const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('email_sends')").pluck().all() as string[]));
-    // to_email is optional: a send table that keeps the address elsewhere still tracks.
-    const toEmail = columns.has('to_email') ? 'to_email' : 'NULL AS to_email';
-    find = db.prepare(`SELECT project_id, person_id, sent_event_id, links_json, ${toEmail} FROM email_sends WHERE id = ?`);
+    // Optional columns: a send table that keeps these elsewhere still tracks.
+    const optional = (name: string) => (columns.has(name) ? name : `NULL AS ${name}`);
+    find = db.prepare(`SELECT project_id, person_id, sent_event_id, links_json, ${optional('to_email')}, ${optional('template_id')} FROM email_sends WHERE id = ?`);
     return find;
   };
   return {
     async findSend(sendId): Promise<EmailSendFacts | null> {
       const row = statement()?.get(sendId) as SendRow | undefined;
       if (!row) return null;
-      return { projectId: row.project_id, personId: row.person_id, sentEventId: row.sent_event_id, links: parseLinks(row.links_json), toEmail: row.to_email };
+      return { projectId: row.project_id, personId: row.person_id, sentEventId: row.sent_event_id, links: parseLinks(row.links_json), toEmail: row.to_email, templateId: row.template_id };
     },
   };
 }
