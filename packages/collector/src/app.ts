@@ -9,6 +9,8 @@ import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { emailTemplateRoutes } from './routes/email-template-routes.js';
+import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -80,6 +82,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
+  // The URLs inside sent emails (open pixel, clicks, unsubscribe): public, the token is the credential.
+  app.route('/', emailTrackingRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -113,6 +117,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', segmentRoutes({ store, clock }));
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
+  admin.route('/', emailTemplateRoutes({ store, clock }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

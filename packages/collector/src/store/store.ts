@@ -13,7 +13,7 @@ import type {
   KeyKind,
   PersonExport,
   Project,
-  ProjectSettings,
+  ProjectSettingsPatch,
   ProjectTotals,
 } from './types.js';
 
@@ -25,6 +25,8 @@ import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
 import type { TeamStore } from './team-store.js';
+import type { EmailTemplateStore } from './email-template-store.js';
+import type { SendLookup } from '../email/send-lookup.js';
 import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
@@ -44,7 +46,7 @@ export interface Store extends IngestUnitOfWork {
   findProjectBySecretKey(secretKey: string): Promise<Project | null>;
   /** For a team member's session, which names its project by id. */
   findProjectById(projectId: string): Promise<Project | null>;
-  updateProjectSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project>;
+  updateProjectSettings(projectId: string, patch: ProjectSettingsPatch): Promise<Project>;
   /** Issues a new key (a new secret key is on the answer, the one time it is shown); the old one keeps working for `graceMs` (0: stops at once). */
   rotateKey(projectId: string, kind: KeyKind, graceMs: number): Promise<Project>;
 
@@ -96,6 +98,10 @@ export interface Store extends IngestUnitOfWork {
 
   /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
   readonly jobs: JobStore;
+  /** Email templates (issue 13). */
+  readonly emailTemplates: EmailTemplateStore;
+  /** Reads the sends the tracking and unsubscribe URLs name (issue 13; the rows are the sending path's). */
+  readonly emailSends: SendLookup;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -29,7 +29,16 @@ export interface ProjectSettings {
   verificationSecret: string;
   /** When not empty, browser calls (with an Origin header) from other origins are refused. */
   allowedOrigins: string[];
+  /**
+   * HMAC-SHA256 key for chain tokens and email tracking links (chain/chain-token.ts). Made at
+   * project creation (a migration filled it for older projects); never shown by any API answer,
+   * as it only ever signs what the collector itself hands out.
+   */
+  linkSecret: string;
 }
+
+/** What the admin API may change in a project's settings: never its secrets (those are rotated or made). */
+export type ProjectSettingsPatch = Partial<Omit<ProjectSettings, 'verificationSecret' | 'linkSecret'>>;
 
 export type KeyKind = 'write' | 'secret' | 'verification';
 

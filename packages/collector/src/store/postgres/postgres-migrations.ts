@@ -250,6 +250,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
   CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
   `,
+  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // tracking links, as on SQLite. gen_random_uuid() draws from pg_strong_random and is built in
+  // since PostgreSQL 13 (no pgcrypto): two of them give 244 random bits.
+  `
+  UPDATE projects SET settings = jsonb_set(settings::jsonb, '{linkSecret}',
+      to_jsonb('hk_l_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')))::text
+    WHERE NOT (settings::jsonb ? 'linkSecret');
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -1,8 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import { newSecretKey, newVerificationSecret, newWriteKey } from '../sqlite/sqlite-projects.js';
-import type { KeyKind, Project, ProjectSettings } from '../types.js';
+import { newLinkSecret, newSecretKey, newVerificationSecret, newWriteKey } from '../sqlite/sqlite-projects.js';
+import type { KeyKind, Project, ProjectSettings, ProjectSettingsPatch } from '../types.js';
 import type { ChangeFeed } from './postgres-changes.js';
 import { inTransaction, isUniqueViolation, one, query, rows, type Queryable } from './postgres-sql.js';
 
@@ -17,7 +17,7 @@ interface ProjectRow {
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 const sha256Hex = (value: string): string => sha256(value).toString('hex');
-const DEFAULT_SETTINGS = (): ProjectSettings => ({ identityVerification: 'off', verificationSecret: newVerificationSecret(), allowedOrigins: [] });
+const DEFAULT_SETTINGS = (): ProjectSettings => ({ identityVerification: 'off', verificationSecret: newVerificationSecret(), allowedOrigins: [], linkSecret: newLinkSecret() });
 const COLUMNS = 'id, name, write_key, secret_key_hash, settings, created_at';
 
 /**
@@ -125,7 +125,7 @@ export function createPostgresProjects(pool: pg.Pool, clock: Clock, feed: Change
       return retired(digest.toString('hex'), 'secret');
     },
 
-    async updateSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Promise<Project> {
+    async updateSettings(projectId: string, patch: ProjectSettingsPatch): Promise<Project> {
       byWriteKey.clear();
       return inTransaction(pool, async (client) => {
         // Locked, so two collectors patching different settings at once both keep their change.

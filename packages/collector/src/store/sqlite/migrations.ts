@@ -469,6 +469,28 @@ export const MIGRATIONS: readonly string[] = [
     sends_per_minute INTEGER NOT NULL
   );
   `,
+  // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
+  // tracking links (ProjectSettings.linkSecret); new projects get one when they are made.
+  `
+  UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
+    WHERE json_extract(settings, '$.linkSecret') IS NULL;
+  `,
+  // (email templates, issue 13): Liquid subject, text and HTML; kind says whether a send needs
+  // the unsubscribe link (marketing) or not (transactional).
+  `
+  CREATE TABLE email_templates (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('transactional', 'marketing')),
+    subject TEXT NOT NULL,
+    text TEXT,
+    html TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

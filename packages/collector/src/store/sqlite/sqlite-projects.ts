@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
-import type { KeyKind, Project, ProjectSettings } from '../types.js';
+import type { KeyKind, Project, ProjectSettings, ProjectSettingsPatch } from '../types.js';
 
 interface ProjectRow {
   id: string;
@@ -16,6 +16,7 @@ interface ProjectRow {
 export const newWriteKey = (): string => `hk_w_${randomBytes(18).toString('base64url')}`;
 export const newSecretKey = (): string => `hk_s_${randomBytes(24).toString('base64url')}`;
 export const newVerificationSecret = (): string => `hk_v_${randomBytes(24).toString('hex')}`;
+export const newLinkSecret = (): string => `hk_l_${randomBytes(32).toString('hex')}`;
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 const sha256Hex = (value: string): string => sha256(value).toString('hex');
 
@@ -23,6 +24,7 @@ const DEFAULT_SETTINGS = (): ProjectSettings => ({
   identityVerification: 'off',
   verificationSecret: newVerificationSecret(),
   allowedOrigins: [],
+  linkSecret: newLinkSecret(),
 });
 
 /** Projects, their settings and key rotation, for the SQLite store. */
@@ -130,7 +132,7 @@ export function createSqliteProjects(db: Database, clock: Clock) {
       return projectId ? byId(projectId) : null;
     },
 
-    updateSettings(projectId: string, patch: Partial<Omit<ProjectSettings, 'verificationSecret'>>): Project {
+    updateSettings(projectId: string, patch: ProjectSettingsPatch): Project {
       const project = byId(projectId);
       written(q.setSettings.run(JSON.stringify({ ...project.settings, ...patch }), projectId));
       return byId(projectId);

@@ -31,6 +31,8 @@ import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteEmailTemplates } from './sqlite-email-templates.js';
+import { createSqliteSendLookup } from './sqlite-send-lookup.js';
 import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -277,6 +279,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     lists,
     segments: segments.store,
     suppressionRules,
+    emailTemplates: createSqliteEmailTemplates(db),
+    emailSends: createSqliteSendLookup(db),
     companies,
     imports,
     jobs: jobs.store,
