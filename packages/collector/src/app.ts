@@ -7,8 +7,12 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { jobsEmailQueue } from './email/email-queue.js';
+import { systemResolver, type DnsResolver, type DomainPolicy } from './email/sending-domains.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { domainRoutes } from './routes/domain-routes.js';
+import { emailSendRoutes } from './routes/email-send-routes.js';
 import { emailTemplateRoutes } from './routes/email-template-routes.js';
 import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
 import { importRoutes } from './routes/import-routes.js';
@@ -48,6 +52,12 @@ export interface AppOptions {
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
   /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
   geo?: GeoLocator | null;
+  /**
+   * Email sending (issue 13). `smtp`: mail leaves over HARK_SMTP_URL, so a From must be on a
+   * verified domain; without it (the default) mail goes to the local outbox. `resolver` is the DNS
+   * domain verification reads (tests stub it); `policy` the provider's SPF include and return path.
+   */
+  email?: { smtp?: boolean; resolver?: DnsResolver; policy?: DomainPolicy; publicUrl?: string | null };
   /** The largest CSV import accepted, in bytes (50 MB by default). */
   importMaxBytes?: number;
 }
@@ -118,6 +128,9 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', emailTemplateRoutes({ store, clock }));
+  const email = options.email ?? {};
+  admin.route('/', emailSendRoutes({ store, clock, queue: jobsEmailQueue(store.jobs, clock), requireVerifiedDomain: email.smtp ?? false, trustProxy, publicUrl: email.publicUrl ?? null }));
+  admin.route('/', domainRoutes({ store, clock, resolver: email.resolver ?? systemResolver, policy: email.policy ?? { spfInclude: null, returnPathHost: null } }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

@@ -6,6 +6,7 @@ import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
 import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
+import { createOutboxTransport, createSmtpTransport, emailJobHandlers, jobsEmailQueue, requeueOpenSends } from './email/index.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
@@ -29,10 +30,18 @@ const app = createApp({
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
+  email: { smtp: config.email.smtpUrl !== null, publicUrl: config.email.publicUrl, policy: { spfInclude: config.email.spfInclude, returnPathHost: config.email.returnPathHost } },
 });
+// Email (issue 13): over SMTP when HARK_SMTP_URL is set, else into the local outbox.
+const mailTransport = config.email.smtpUrl ? createSmtpTransport(config.email.smtpUrl) : createOutboxTransport(store.emails, systemClock);
+const emailQueue = jobsEmailQueue(store.jobs, systemClock);
+// A crash between a send's row and its job leaves a send with no job: give each open send its job (one per send id).
+if (config.runner.enabled) await requeueOpenSends({ store, clock: systemClock, queue: emailQueue });
 // The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
 // HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
-const jobHandlers: Record<string, JobHandler> = {};
+const jobHandlers: Record<string, JobHandler> = {
+  ...emailJobHandlers({ store, clock: systemClock, transport: mailTransport, queue: emailQueue }),
+};
 const runner = config.runner.enabled
   ? createJobRunner({
       store,
@@ -111,6 +120,7 @@ function shutdown(signal: string): void {
   const serverClosed = new Promise<void>((done) => server.close(() => done()));
   const runnerStopped = runner ? runner.stop() : Promise.resolve();
   void Promise.all([serverClosed, runnerStopped])
+    .then(() => mailTransport.close())
     .then(() => store.close())
     .then(() => process.exit(0));
   setTimeout(() => process.exit(1), 10_000).unref();

@@ -87,3 +87,15 @@ async function markSent(deps: DeliverDeps, send: EmailSend): Promise<void> {
   await deps.store.emails.finish(send.projectId, send.id, { status: 'sent', reason: null }, at);
   await recordEmailSent(deps.store, send, at);
 }
+
+/**
+ * At start: every send still open (queued, or sending when the process died) gets its job again.
+ * The key is the send id, so a send whose job is still there gets no second one; this only
+ * covers a crash between writing the row and enqueueing its job. Answers how many were looked at.
+ */
+export async function requeueOpenSends(deps: Pick<DeliverDeps, 'store' | 'clock' | 'queue'>): Promise<number> {
+  const now = deps.clock.now();
+  const open = await deps.store.emails.queuedBefore(now, 10_000);
+  for (const send of open) await deps.queue.enqueue(send.projectId, send.id, now, send.id);
+  return open.length;
+}

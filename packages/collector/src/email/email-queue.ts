@@ -1,3 +1,6 @@
+import type { JobHandler } from '../jobs/job-runner.js';
+import type { JobStore } from '../store/job-store.js';
+
 /**
  * How a send reaches the durable jobs (kind `email.send`). The first job of a send is keyed by the
  * send id, so asking twice makes one job; a send delayed by the per-minute cap gets a later job
@@ -10,11 +13,13 @@ export interface EmailQueue {
 export const EMAIL_SEND_JOB = 'email.send';
 export const EMAIL_SEND_MAX_ATTEMPTS = 8;
 
-/** The parts of a job (jobs/job-types.ts `Job`) the email handler reads. */
-export interface EmailJob {
-  projectId: string;
-  key: string;
-  payload: unknown;
-  maxAttempts: number;
+/** The queue over `store.jobs`. */
+export function jobsEmailQueue(jobs: JobStore, clock: { now(): number }): EmailQueue {
+  return {
+    async enqueue(projectId, sendId, runAt, key) {
+      await jobs.enqueue({ projectId, kind: EMAIL_SEND_JOB, key, runAt, payload: { sendId }, maxAttempts: EMAIL_SEND_MAX_ATTEMPTS }, clock.now());
+    },
+  };
 }
-export type EmailJobHandler = (job: EmailJob, context: { attempt: number }) => Promise<void>;
+
+export type EmailJobHandler = JobHandler;

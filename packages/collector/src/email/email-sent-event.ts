@@ -48,9 +48,12 @@ export async function recordEmailSent(store: Store, send: EmailSend, at: number)
   // The person may have been merged since the request: getPerson follows the merge.
   const person = await store.getPerson(send.projectId, send.personId);
   if (!person) return;
-  await store.transact(1, async (tx) => {
-    if (await tx.events.exists(send.projectId, event.messageId)) return;
-    if (!(await tx.people.get(person.id))) return;
+  const written = await store.transact(1, async (tx) => {
+    if (await tx.events.exists(send.projectId, event.messageId)) return true;
+    if (!(await tx.people.get(person.id))) return false;
     await tx.events.insert(send.projectId, person.id, event);
+    return true;
   });
+  // Opens and clicks chain to this event (the content side reads it through the send lookup).
+  if (written) await store.emails.setSentEvent(send.projectId, send.id, event.messageId);
 }

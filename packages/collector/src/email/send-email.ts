@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { ApiError } from '../http/api-error.js';
 import type { EmailSend } from '../store/email-store.js';
 import type { Store } from '../store/store.js';
-import { unsubscribeHeaders, type EmailContent } from './content-seam.js';
+import type { EmailContent } from './content-seam.js';
 import type { EmailQueue } from './email-queue.js';
 import { domainOf, messageIdFor } from './message-id.js';
 import { bareAddress, readSendRequest, type SendRequestBody } from './send-request.js';
@@ -12,7 +12,7 @@ export interface SendEmailDeps {
   store: Store;
   clock: Clock;
   queue: EmailQueue;
-  content?: EmailContent;
+  content: EmailContent;
   /** True when mail really leaves (SMTP): a From on a domain that is not verified is refused. */
   requireVerifiedDomain: boolean;
 }
@@ -29,7 +29,7 @@ export type EmailRequest = SendRequestBody & { projectId: string };
  * @example
  * const { send } = await sendEmail(deps, { projectId, to: 'ada@example.com', from: 'hi@acme.test', subject: 'Hi', text: 'Hello' });
  */
-export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promise<{ send: EmailSend; created: boolean }> {
+export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promise<{ send: EmailSend; created: boolean; warnings: string[] }> {
   const { projectId, ...rest } = body;
   const read = readSendRequest(rest);
   if (!read.ok) throw new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', read.fields);
@@ -37,7 +37,7 @@ export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promis
   const { store, clock } = deps;
   if (request.idempotencyKey) {
     const page = await findByKey(store, projectId, request.idempotencyKey);
-    if (page) return { send: page, created: false };
+    if (page) return { send: page, created: false, warnings: [] };
   }
 
   const recipient = await resolveRecipient(store, projectId, request.to);
@@ -53,18 +53,21 @@ export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promis
   }
 
   let { subject = '', text = null, html = null } = request as { subject?: string; text?: string | null; html?: string | null };
+  let templateTransactional: boolean | undefined;
+  let warnings: string[] = [];
   if (request.templateId) {
-    if (!deps.content?.render) throw new ApiError(422, 'templates_unavailable', 'Email templates are not available on this collector yet.', { templateId: 'templates are not available' });
     const rendered = await deps.content.render(projectId, request.templateId, { personId: recipient.personId, data: request.data ?? {} });
     if (!rendered) throw new ApiError(422, 'template_not_found', 'No email template has this id.', { templateId: 'is not a template of this project' });
-    ({ subject, text, html } = rendered);
+    ({ subject, text, html, warnings } = rendered);
+    templateTransactional = rendered.transactional;
   }
 
   const id = randomUUID();
   let links: string[] = [];
-  const transactional = request.transactional ?? true;
-  if (html !== null && deps.content?.track) html = await deps.content.track(projectId, html, id);
-  const headers = transactional || !deps.content?.unsubscribeUrl ? {} : unsubscribeHeaders(await deps.content.unsubscribeUrl(projectId, recipient.personId, id));
+  // The request decides; else a template's kind (marketing templates carry unsubscribe); else transactional.
+  const transactional = request.transactional ?? templateTransactional ?? true;
+  if (html !== null) ({ html, links } = await deps.content.track(projectId, html, id));
+  const headers = transactional ? {} : await deps.content.unsubscribeHeaders(projectId, recipient.personId, id);
   const now = clock.now();
   const result = await store.emails.createSend({
     id,
@@ -87,10 +90,10 @@ export async function sendEmail(deps: SendEmailDeps, body: EmailRequest): Promis
     links,
     createdAt: now,
   });
-  // Enqueued after the row: a crash in between leaves a queued send with no job, which the
-  // start-up sweep (requeueOrphans) finds. Enqueueing twice is one job (the key is the send id).
+  // Enqueued after the row: a crash in between leaves a queued send with no job, which
+  // requeueOpenSends (at start) finds. Enqueueing twice is one job (the key is the send id).
   if (result.created) await deps.queue.enqueue(projectId, id, now, id);
-  return result;
+  return { ...result, warnings };
 }
 
 async function findByKey(store: Store, projectId: string, key: string): Promise<EmailSend | null> {
