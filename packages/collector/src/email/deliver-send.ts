@@ -52,15 +52,15 @@ export async function deliverSend(deps: DeliverDeps, projectId: string, sendId: 
   if (suppressed) return emails.finish(projectId, sendId, { status: 'suppressed', reason: suppressed }, now);
 
   const { sendsPerMinute } = await emails.settings(projectId);
-  const started = await emails.countStartedSince(projectId, now - MINUTE_MS);
-  if (started.count >= sendsPerMinute) {
-    // The window frees up when its oldest send turns a minute old.
+  const claim = await emails.claimForSending(projectId, sendId, now, { since: now - MINUTE_MS, limit: sendsPerMinute });
+  if (claim === 'taken') return; // another worker has it
+  if (claim === 'capped') {
+    // Over the cap: a later job, when the window's oldest send turns a minute old. Delayed, never dropped.
+    const started = await emails.countStartedSince(projectId, now - MINUTE_MS);
     const runAt = Math.max(now + 1, (started.oldest ?? now) + MINUTE_MS);
     await deps.queue.enqueue(projectId, sendId, runAt, `${sendId}:after:${runAt}`);
     return;
   }
-
-  if (!(await emails.claimForSending(projectId, sendId, now))) return; // another worker has it
   const domain = await emails.domainByName(projectId, domainOf(send.from.replace(/^.*<([^>]+)>\s*$/, '$1')));
   try {
     await transport.send(send, domain);

@@ -100,14 +100,18 @@ export interface EmailStore {
   queuedBefore(before: number, limit: number): Promise<EmailSend[]>;
   /** Newest first. */
   listSends(projectId: string, query: PageQuery & { personId?: string }): Promise<Page<EmailSend>>;
-  /** queued → sending, only if still queued: the one writer that wins sends. */
-  claimForSending(projectId: string, id: string, now: number): Promise<boolean>;
+  /**
+   * queued → sending, only if still queued (the one writer that wins sends) and, with `cap`,
+   * only while fewer than `cap.limit` sends started since `cap.since`: check and claim are one
+   * statement, so concurrent workers cannot both take the last slot.
+   */
+  claimForSending(projectId: string, id: string, now: number, cap?: { since: number; limit: number }): Promise<'claimed' | 'capped' | 'taken'>;
   /** sending → queued again, after a failure where nothing left (a retry will send it). */
   requeue(projectId: string, id: string, reason: string, now: number): Promise<void>;
   finish(projectId: string, id: string, end: { status: 'sent' | 'suppressed' | 'failed'; reason: string | null }, now: number): Promise<void>;
   /** The messageId of the send's `Email Sent` event, once written (tracking chains to it). */
   setSentEvent(projectId: string, id: string, eventId: string): Promise<void>;
-  /** Sends that went to SMTP (or the outbox) since `since`: the per-minute cap reads it. */
+  /** Sends that started (went to SMTP or the outbox) since `since`: when the cap frees up. */
   countStartedSince(projectId: string, since: number): Promise<{ count: number; oldest: number | null }>;
 
   addToOutbox(mail: Omit<OutboxMail, 'id'>): Promise<OutboxMail>;

@@ -134,7 +134,11 @@ export function createSqliteEmails(db: Database): EmailStore {
         AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
       ORDER BY created_at DESC, id DESC LIMIT @limit`),
     queuedBefore: db.prepare("SELECT * FROM email_sends WHERE status IN ('queued', 'sending') AND created_at < ? ORDER BY created_at LIMIT ?"),
-    claim: db.prepare("UPDATE email_sends SET status = 'sending', sending_at = ?, updated_at = ? WHERE project_id = ? AND id = ? AND status = 'queued'"),
+    claim: db.prepare(`UPDATE email_sends SET status = 'sending', sending_at = @now, updated_at = @now
+      WHERE project_id = @project AND id = @id AND status = 'queued'
+        AND (@limit IS NULL OR (SELECT count(*) FROM email_sends WHERE project_id = @project AND sending_at >= @since
+          AND status IN ('sending', 'sent', 'failed')) < @limit)`),
+    status: db.prepare('SELECT status FROM email_sends WHERE project_id = ? AND id = ?').pluck(),
     requeue: db.prepare("UPDATE email_sends SET status = 'queued', reason = ?, sending_at = NULL, updated_at = ? WHERE project_id = ? AND id = ? AND status = 'sending'"),
     sentEvent: db.prepare('UPDATE email_sends SET sent_event_id = ? WHERE project_id = ? AND id = ?'),
     finish: db.prepare(`UPDATE email_sends SET status = @status, reason = @reason, updated_at = @now,
@@ -201,8 +205,9 @@ export function createSqliteEmails(db: Database): EmailStore {
       const rows = q.sends.all({ project: projectId, person: query.personId ?? null, beforeAt, beforeId, limit: query.limit + 1 }) as SendRow[];
       return toPage(rows, query.limit, toSend, (row) => [row.created_at, row.id]);
     },
-    async claimForSending(projectId, id, now) {
-      return q.claim.run(now, now, projectId, id).changes === 1;
+    async claimForSending(projectId, id, now, cap) {
+      if (q.claim.run({ now, project: projectId, id, since: cap?.since ?? null, limit: cap?.limit ?? null }).changes === 1) return 'claimed';
+      return q.status.get(projectId, id) === 'queued' ? 'capped' : 'taken';
     },
     async requeue(projectId, id, reason, now) {
       q.requeue.run(reason, now, projectId, id);
