@@ -13,6 +13,8 @@ export interface TestSmtpServer {
   mails: ReceivedMail[];
   /** Recipients refused at RCPT TO with a 550 (a permanent failure). */
   refuse: Set<string>;
+  /** How long the server takes to accept each mail once its data is in (a slow server widens the window a crash can hit). */
+  acceptDelayMs: number;
   /** Called once a mail is accepted (after the 250 is sent). */
   onMail?: (mail: ReceivedMail) => void;
   close(): Promise<void>;
@@ -20,7 +22,7 @@ export interface TestSmtpServer {
 
 /** A real SMTP server on 127.0.0.1, port 0: what the collector sends is what it receives. */
 export async function startSmtpServer(): Promise<TestSmtpServer> {
-  const state: Omit<TestSmtpServer, 'port' | 'url' | 'close'> = { mails: [], refuse: new Set() };
+  const state: Omit<TestSmtpServer, 'port' | 'url' | 'close'> = { mails: [], refuse: new Set(), acceptDelayMs: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -43,12 +45,18 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         };
-        state.mails.push(mail);
-        callback();
-        state.onMail?.(mail);
+        const accept = () => {
+          state.mails.push(mail);
+          callback();
+          state.onMail?.(mail);
+        };
+        if (state.acceptDelayMs > 0) setTimeout(accept, state.acceptDelayMs);
+        else accept();
       });
     },
   });
+  // A client killed mid-conversation resets its connection: that is what the crash test does.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return Object.assign(state, {
