@@ -95,6 +95,7 @@ export function createOutboxTransport(emails: EmailStore, clock: { now(): number
       const raw = (info.message as Buffer).toString('utf8');
       const headerBlock = raw.slice(0, raw.indexOf('\n\n'));
       await emails.addToOutbox({
+        projectId: send.projectId,
         sendId: send.id,
         messageId: send.messageId,
         from: send.from,

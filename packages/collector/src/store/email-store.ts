@@ -47,6 +47,7 @@ export type NewEmailSend = Omit<EmailSend, 'status' | 'reason' | 'updatedAt' | '
 /** A mail kept in the local outbox instead of going over SMTP (no HARK_SMTP_URL). */
 export interface OutboxMail {
   id: string;
+  projectId: string;
   sendId: string;
   messageId: string;
   from: string;

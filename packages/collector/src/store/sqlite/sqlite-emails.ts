@@ -75,6 +75,7 @@ interface OutboxRow {
 
 const toOutbox = (row: OutboxRow): OutboxMail => ({
   id: row.id,
+  projectId: row.project_id,
   sendId: row.send_id,
   messageId: row.message_id,
   from: row.from_address,
