@@ -3,6 +3,8 @@ import { authenticate } from 'mailauth';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailJobHandlers, jobsEmailQueue, createSmtpTransport, INTERRUPTED_REASON, type DnsResolver, type MailTransport } from '../src/email/index.js';
 import { deliverSend } from '../src/email/deliver-send.js';
+import { createEmailContent } from '../src/email/content-seam.js';
+import { emailActionHandler } from '../src/email/email-action.js';
 import { createJobRunner, type JobRunner } from '../src/jobs/job-runner.js';
 import { adminJson, identify } from './audience-helpers.js';
 import { startCollector, type TestCollector } from './harness.js';
@@ -200,7 +202,7 @@ describe('sending over SMTP', () => {
 
   it('delays sends over the per-minute cap to the next minute instead of dropping them', async () => {
     await verifiedDomain();
-    expect((await api.patch('/api/v1/email-settings', { sendsPerMinute: 1 })).body).toEqual({ sendsPerMinute: 1 });
+    expect((await api.patch('/api/v1/email-settings', { sendsPerMinute: 1 })).body).toMatchObject({ sendsPerMinute: 1 });
     const a = await api.post('/api/v1/emails', { to: 'a@example.com', from: 'hello@acme.test', subject: 'A', text: 'x' });
     const b = await api.post('/api/v1/emails', { to: 'b@example.com', from: 'hello@acme.test', subject: 'B', text: 'x' });
     await runner.runOnce();
@@ -223,6 +225,38 @@ describe('sending over SMTP', () => {
     const send = (await api.get(`/api/v1/emails/${accepted.body.id}`)).body;
     expect(send).toMatchObject({ status: 'failed', reason: INTERRUPTED_REASON });
     expect(smtp.mails).toHaveLength(0);
+  });
+});
+
+describe('an automation email step', () => {
+  it('renders a marketing template with unsubscribe headers, sends once per step, and chains Email Sent to the run', async () => {
+    await verifiedDomain();
+    const personId = await identify(hark, 'u-kim', { email: 'kim@example.com', name: 'Kim' });
+    const template = await api.post('/api/v1/email-templates', { name: 'Nudge', kind: 'marketing', subject: 'Hi {{ person.traits.name }}', text: 'Come back, {{ person.traits.name }}', html: '<p>Come <a href="https://acme.test/back">back</a></p>' });
+    expect(template.status, JSON.stringify(template.body)).toBe(201);
+    await api.patch('/api/v1/email-settings', { defaultFrom: 'Acme <hello@acme.test>' });
+    const action = emailActionHandler({
+      store: hark.store,
+      clock: hark.clock,
+      queue: jobsEmailQueue(hark.store.jobs, hark.clock),
+      content: createEmailContent(hark.store, 'https://hark.acme.test'),
+      requireVerifiedDomain: true,
+      fail: (reason, message) => new Error(`${reason}: ${message}`),
+    });
+    const context = { projectId: hark.project.id, personId, idempotencyKey: 'run-1:step-2:1', rootId: 'root-event-1' };
+    await action.run({ templateId: template.body.id }, context);
+    await action.run({ templateId: template.body.id }, context); // a retried step
+    await runner.runOnce();
+    expect(smtp.mails).toHaveLength(1);
+    const raw = smtp.mails[0]!.raw;
+    expect(headerOf(raw, 'Subject')).toBe('Hi Kim');
+    expect(headerOf(raw, 'List-Unsubscribe')).toMatch(/^<https:\/\/hark\.acme\.test\/e\/u\/[\w.-]+>$/);
+    expect(headerOf(raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(raw).toContain('https://hark.acme.test/e/c/');
+    const activity = (await api.get(`/api/v1/people/${personId}/activity`)).body.items.filter((e: any) => e.name === 'Email Sent');
+    expect(activity).toHaveLength(1);
+    expect(activity[0].properties.templateId).toBe(template.body.id);
+    await expect(action.run({ templateId: 'no-such-template' }, { ...context, idempotencyKey: 'run-1:step-3:1' })).rejects.toThrow(/^template_not_found/);
   });
 });
 

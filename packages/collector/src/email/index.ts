@@ -2,6 +2,7 @@
 export { sendEmail, type SendEmailDeps, type EmailRequest } from './send-email.js';
 export { deliverSend, requeueOpenSends, INTERRUPTED_REASON, type DeliverDeps } from './deliver-send.js';
 export { emailJobHandlers } from './email-jobs.js';
+export { emailActionHandler } from './email-action.js';
 export { jobsEmailQueue, EMAIL_SEND_JOB, type EmailQueue } from './email-queue.js';
 export { createEmailContent, type EmailContent } from './content-seam.js';
 export { createSmtpTransport, createOutboxTransport, SmtpRefusal, type MailTransport } from './mail-transport.js';

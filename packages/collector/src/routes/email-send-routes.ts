@@ -5,6 +5,7 @@ import { createEmailContent } from '../email/content-seam.js';
 import type { EmailQueue } from '../email/email-queue.js';
 import { outboxDetail, outboxSummary, publicSend } from '../email/public-send.js';
 import { sendEmail, type EmailRequest } from '../email/send-email.js';
+import { bareAddress } from '../email/send-request.js';
 import { ApiError } from '../http/api-error.js';
 import type { AuthVariables } from '../http/auth.js';
 import { publicOrigin } from '../http/public-origin.js';
@@ -27,7 +28,7 @@ export interface EmailSendRouteDeps {
   publicUrl: string | null;
 }
 
-const settingsShape = z.strictObject({ sendsPerMinute: z.number().int().min(1).max(100_000) });
+const settingsShape = z.strictObject({ sendsPerMinute: z.number().int().min(1).max(100_000), defaultFrom: z.string().max(320).nullable() });
 
 /**
  * The transactional email API (`/emails`), the local outbox (`/outbox`) and the send settings.
@@ -78,7 +79,8 @@ export function emailSendRoutes(deps: EmailSendRouteDeps): Hono<{ Variables: Aut
   routes.patch('/email-settings', async (c) => {
     const fields: FieldErrors = {};
     const patch = collect(settingsShape.partial(), await readJsonBody(c.req.raw, 4096), '', fields);
-    if (!patch) throw new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', fields);
+    if (patch?.defaultFrom && !bareAddress(patch.defaultFrom)) fields.defaultFrom = 'must be an email address (or "Name <address>")';
+    if (!patch || Object.keys(fields).length) throw new ApiError(400, 'invalid_fields', 'Some fields are not valid; see fields.', fields);
     return c.json(await emails.updateSettings(c.get('project').id, patch));
   });
 

@@ -86,6 +86,8 @@ export interface SendingDomain {
 export interface EmailSettings {
   /** Sends started per minute in the project; more wait for the next minute (never dropped). */
   sendsPerMinute: number;
+  /** The From of mail automations send (an email step names only its template); null until set. */
+  defaultFrom: string | null;
 }
 
 /**
@@ -136,4 +138,4 @@ export interface EmailStore {
   updateSettings(projectId: string, patch: Partial<EmailSettings>): Promise<EmailSettings>;
 }
 
-export const DEFAULT_EMAIL_SETTINGS: EmailSettings = { sendsPerMinute: 600 };
+export const DEFAULT_EMAIL_SETTINGS: EmailSettings = { sendsPerMinute: 600, defaultFrom: null };

@@ -466,7 +466,9 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE email_settings (
     project_id TEXT PRIMARY KEY,
-    sends_per_minute INTEGER NOT NULL
+    sends_per_minute INTEGER NOT NULL,
+    -- The From of mail an automation sends (its email step names only a template).
+    default_from TEXT
   );
   `,
   // (chain of events, issue 12): every project gets the secret that signs chain tokens and email

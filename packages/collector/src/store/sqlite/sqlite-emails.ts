@@ -163,9 +163,9 @@ export function createSqliteEmails(db: Database): EmailStore {
     removeDomain: db.prepare('DELETE FROM email_domains WHERE project_id = ? AND id = ?'),
     invalid: db.prepare('INSERT INTO email_invalid_addresses (project_id, email, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     invalidReason: db.prepare('SELECT reason FROM email_invalid_addresses WHERE project_id = ? AND email = ?').pluck(),
-    settings: db.prepare('SELECT sends_per_minute FROM email_settings WHERE project_id = ?').pluck(),
-    saveSettings: db.prepare(`INSERT INTO email_settings (project_id, sends_per_minute) VALUES (?, ?)
-      ON CONFLICT (project_id) DO UPDATE SET sends_per_minute = excluded.sends_per_minute`),
+    settings: db.prepare('SELECT sends_per_minute, default_from FROM email_settings WHERE project_id = ?'),
+    saveSettings: db.prepare(`INSERT INTO email_settings (project_id, sends_per_minute, default_from) VALUES (?, ?, ?)
+      ON CONFLICT (project_id) DO UPDATE SET sends_per_minute = excluded.sends_per_minute, default_from = excluded.default_from`),
   };
   const getSend = (projectId: string, id: string) => {
     const row = q.send.get(projectId, id) as SendRow | undefined;
@@ -175,7 +175,10 @@ export function createSqliteEmails(db: Database): EmailStore {
     const row = q.domain.get(projectId, id) as DomainRow | undefined;
     return row ? toDomain(row) : null;
   };
-  const settings = (projectId: string) => ({ sendsPerMinute: (q.settings.get(projectId) as number | undefined) ?? DEFAULT_EMAIL_SETTINGS.sendsPerMinute });
+  const settings = (projectId: string) => {
+    const row = q.settings.get(projectId) as { sends_per_minute: number; default_from: string | null } | undefined;
+    return row ? { sendsPerMinute: row.sends_per_minute, defaultFrom: row.default_from } : { ...DEFAULT_EMAIL_SETTINGS };
+  };
 
   return {
     async createSend(send) {
@@ -273,7 +276,7 @@ export function createSqliteEmails(db: Database): EmailStore {
     },
     async updateSettings(projectId, patch) {
       const next = { ...settings(projectId), ...patch };
-      q.saveSettings.run(projectId, next.sendsPerMinute);
+      q.saveSettings.run(projectId, next.sendsPerMinute, next.defaultFrom);
       return next;
     },
   };
