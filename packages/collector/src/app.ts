@@ -10,6 +10,7 @@ import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { emailTemplateRoutes } from './routes/email-template-routes.js';
+import { emailPreviewFrameRoute } from './routes/email-preview-frame-route.js';
 import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 
+  app.route('/', emailPreviewFrameRoute());
   app.route('/', staticRoutes(options.static ?? {}));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404));

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PersonSummary } from '../api/types.js';
 import { SelectField, TextField } from '../components/field.js';
 import { useConsole } from '../state/console-context.js';
@@ -11,9 +11,7 @@ const SETTLE_MS = 400;
 
 /**
  * The draft rendered by the collector for a chosen contact (POST /email-templates/preview), with
- * the variables that contact lacks. The HTML is drawn in a sandboxed frame with no permissions
- * (no scripts, no same origin, no forms, no navigation): an email is content from anyone who can
- * edit templates and, through traits, from contacts themselves.
+ * the variables that contact lacks.
  */
 export function TemplatePreview(props: { draft: { subject: string; text: string; html: string } }) {
   const { api } = useConsole();
@@ -88,7 +86,7 @@ export function TemplatePreview(props: { draft: { subject: string; text: string;
           <p>
             <strong>Subject:</strong> {rendered.subject}
           </p>
-          {rendered.html ? <iframe class="email-preview" title="Preview of the HTML email" sandbox="" srcdoc={rendered.html} /> : null}
+          {rendered.html ? <EmailFrame key={rendered.html} html={rendered.html} /> : null}
           {rendered.text ? (
             <pre class="email-text" aria-label="Preview of the text email">
               {rendered.text}
@@ -100,4 +98,23 @@ export function TemplatePreview(props: { draft: { subject: string; text: string;
       )}
     </section>
   );
+}
+
+/**
+ * The HTML drawn in a sandboxed frame (`allow-scripts` only: an opaque origin, no forms, no
+ * popups, no top navigation), since an email is content from anyone who can edit templates and,
+ * through traits, from contacts. The frame's page (collector: /console-frames/email-preview) has a
+ * policy of its own that allows an email's inline styles, which the console's does not, and runs
+ * no script but the one that takes the HTML. Each HTML gets a new frame, posted to once on its
+ * first load, so a frame the email navigated elsewhere is never sent another preview.
+ */
+function EmailFrame(props: { html: string }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const posted = useRef(false);
+  const onLoad = () => {
+    if (posted.current) return;
+    posted.current = true;
+    frame.current?.contentWindow?.postMessage(props.html, '*');
+  };
+  return <iframe ref={frame} class="email-preview" title="Preview of the HTML email" sandbox="allow-scripts" src="/console-frames/email-preview" onLoad={onLoad} />;
 }
