@@ -14,6 +14,7 @@ import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { domainRoutes } from './routes/domain-routes.js';
 import { emailSendRoutes } from './routes/email-send-routes.js';
 import { emailTemplateRoutes } from './routes/email-template-routes.js';
+import { emailPreviewFrameRoute } from './routes/email-preview-frame-route.js';
 import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
@@ -134,6 +135,7 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 
+  app.route('/', emailPreviewFrameRoute());
   app.route('/', staticRoutes(options.static ?? {}));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404));

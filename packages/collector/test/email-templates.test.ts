@@ -90,3 +90,16 @@ describe('email templates API', () => {
     expect(broken.json.error.fields.html).toMatch(/^line 1, column 1: /);
   });
 });
+
+describe('the console’s email preview frame', () => {
+  it('allows an email’s inline styles but no script except its own, and only inside this collector', async () => {
+    hark = await startCollector();
+    const res = await hark.app.request('/console-frames/email-preview');
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(csp).toContain("style-src 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  });
+});

@@ -29,6 +29,8 @@ import { SetupPage } from './pages/setup-page.js';
 import { SuppressionRulesPage } from './pages/suppression-rules-page.js';
 import { SuppressionsPage } from './pages/suppressions-page.js';
 import { TeamPage } from './pages/team-page.js';
+import { TemplateEditorPage } from './email/template-editor-page.js';
+import { TemplateListPage } from './email/template-list-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
@@ -97,6 +99,9 @@ function Routes() {
         <Route path="/console/messages/:id/results" component={MessageResultsPage} />
         <Route path="/console/outbox" component={OutboxPage} />
         <Route path="/console/outbox/:id" component={OutboxMailPage} />
+        <Route path="/console/email-templates" component={TemplateListPage} />
+        <Route path="/console/email-templates/new" component={TemplateEditorPage} />
+        <Route path="/console/email-templates/:id" component={TemplateEditorPage} />
         <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/settings/domains" component={DomainsPage} />
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />

@@ -10,6 +10,8 @@ export interface EmailEvent {
   properties: Record<string, unknown>;
   /** The send's `Email Sent` event: the new event chains to it (context.hark parentId and rootId). */
   sentEventId: string | null;
+  /** The chain's root when the send belongs to a longer chain (an automation run); else the Email Sent event is the root. */
+  rootId?: string | null;
   at: number;
 }
 
@@ -22,7 +24,7 @@ export interface EmailEvent {
 export async function recordEmailEvent(store: Store, projectId: string, personId: string, event: EmailEvent): Promise<boolean> {
   const person = await store.getPerson(projectId, personId);
   if (!person) return false;
-  const context = event.sentEventId ? { hark: { parentId: event.sentEventId, rootId: event.sentEventId } } : {};
+  const context = event.sentEventId ? { hark: { parentId: event.sentEventId, rootId: event.rootId ?? event.sentEventId } } : {};
   const device = { browser: null, browserVersion: null, os: null, osVersion: null, type: 'email' };
   const normalized: NormalizedEvent = {
     messageId: event.messageId,

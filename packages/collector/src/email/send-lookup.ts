@@ -12,6 +12,8 @@
  *   links_json    TEXT  JSON array of the original http(s) links, by index (addTracking's `links`)
  *   to_email      TEXT  the address it went to (what an unsubscribe suppresses); optional
  *   template_id   TEXT  the email template it was rendered from, null for none; optional
+ *   root_id       TEXT  the root of the chain the send belongs to (an automation run's), null
+ *                       when the send starts its own chain; optional
  *
  * Optional columns read as null when the table does not have them.
  */
@@ -25,6 +27,8 @@ export interface EmailSendFacts {
   toEmail: string | null;
   /** The template the send was made from: opens and clicks carry it, so rules can ask "opened template X". */
   templateId: string | null;
+  /** The chain the send is part of; null when the send's Email Sent is itself the root. */
+  rootId: string | null;
 }
 
 export interface SendLookup {

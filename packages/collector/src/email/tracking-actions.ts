@@ -43,6 +43,7 @@ export async function recordOpen(deps: Deps, token: string): Promise<boolean> {
       name: 'Email Opened',
       properties: { sendId, ...(send.templateId ? { templateId: send.templateId } : {}) },
       sentEventId: send.sentEventId,
+      rootId: send.rootId,
       at,
     });
   }
@@ -77,10 +78,11 @@ export async function followClick(deps: Deps, token: string): Promise<string | n
       name: 'Email Clicked',
       properties: { sendId, ...(send.templateId ? { templateId: send.templateId } : {}), url: link, linkIndex: click.index },
       sentEventId: send.sentEventId,
+      rootId: send.rootId,
       at,
     });
   }
-  landing.searchParams.set('hk_chain', signChainToken(secret, { rootId: send.sentEventId ?? clickId, parentId: clickId, personId: send.personId }));
+  landing.searchParams.set('hk_chain', signChainToken(secret, { rootId: send.rootId ?? send.sentEventId ?? clickId, parentId: clickId, personId: send.personId }));
   return landing.toString();
 }
 
@@ -112,6 +114,7 @@ export async function unsubscribe(deps: Deps, who: UnsubscribeToken): Promise<vo
     name: 'Email Unsubscribed',
     properties: { ...(who.sendId ? { sendId: who.sendId } : {}), ...(email ? { email } : {}) },
     sentEventId: send?.projectId === who.projectId ? send.sentEventId : null,
+    rootId: send?.projectId === who.projectId ? send.rootId : null,
     at,
   });
 }

@@ -11,6 +11,8 @@ const WRITES: readonly [pattern: RegExp, methods: readonly string[], action: Act
   [/^\/project\/keys(\/|$)/, ANY_WRITE, 'keys.rotate'],
   [/^\/project(\/|$)/, ANY_WRITE, 'settings.write'],
   [/^\/people\/[^/]+\/?$/, ['PATCH'], 'people.traits'],
+  // Rendering a template for a contact writes nothing: anyone who may read contacts may preview.
+  [/^\/email-templates\/([^/]+\/)?preview\/?$/, ['POST'], 'read'],
 ];
 
 /**

@@ -9,6 +9,7 @@ const NAV: [href: string, label: string][] = [
   ['/console/segments', 'Segments'],
   ['/console/lists', 'Lists'],
   ['/console/messages', 'Messages'],
+  ['/console/email-templates', 'Email'],
   ['/console/outbox', 'Outbox'],
   ['/console/settings', 'Settings'],
 ];

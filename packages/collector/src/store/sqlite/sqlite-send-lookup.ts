@@ -8,6 +8,7 @@ interface SendRow {
   links_json: string | null;
   to_email: string | null;
   template_id: string | null;
+  root_id: string | null;
 }
 
 /**
@@ -24,14 +25,14 @@ export function createSqliteSendLookup(db: Database): SendLookup {
     const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('email_sends')").pluck().all() as string[]));
     // Optional columns: a send table that keeps these elsewhere still tracks.
     const optional = (name: string) => (columns.has(name) ? name : `NULL AS ${name}`);
-    find = db.prepare(`SELECT project_id, person_id, sent_event_id, links_json, ${optional('to_email')}, ${optional('template_id')} FROM email_sends WHERE id = ?`);
+    find = db.prepare(`SELECT project_id, person_id, sent_event_id, links_json, ${optional('to_email')}, ${optional('template_id')}, ${optional('root_id')} FROM email_sends WHERE id = ?`);
     return find;
   };
   return {
     async findSend(sendId): Promise<EmailSendFacts | null> {
       const row = statement()?.get(sendId) as SendRow | undefined;
       if (!row) return null;
-      return { projectId: row.project_id, personId: row.person_id, sentEventId: row.sent_event_id, links: parseLinks(row.links_json), toEmail: row.to_email, templateId: row.template_id };
+      return { projectId: row.project_id, personId: row.person_id, sentEventId: row.sent_event_id, links: parseLinks(row.links_json), toEmail: row.to_email, templateId: row.template_id, rootId: row.root_id };
     },
   };
 }
