@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { authenticate } from 'mailauth';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emailJobHandlers, jobsEmailQueue, createSmtpTransport, INTERRUPTED_REASON, type DnsResolver, type MailTransport } from '../src/email/index.js';
+import { emailJobHandlers, jobsEmailQueue, createSmtpTransport, INTERRUPTED_REASON, requeueOpenSends, type DnsResolver, type MailTransport } from '../src/email/index.js';
 import { deliverSend } from '../src/email/deliver-send.js';
 import { createEmailContent } from '../src/email/content-seam.js';
 import { emailActionHandler } from '../src/email/email-action.js';
@@ -225,6 +225,25 @@ describe('sending over SMTP', () => {
     const send = (await api.get(`/api/v1/emails/${accepted.body.id}`)).body;
     expect(send).toMatchObject({ status: 'failed', reason: INTERRUPTED_REASON });
     expect(smtp.mails).toHaveLength(0);
+  });
+});
+
+describe('a send whose job was never enqueued', () => {
+  it('gets its job at start and is sent once', async () => {
+    await verifiedDomain();
+    // What a crash between writing the row and enqueueing its job leaves.
+    const { send } = await hark.store.emails.createSend({
+      id: 'orphan-1', projectId: hark.project.id, idempotencyKey: null, personId: null, to: 'o@example.com', from: 'hello@acme.test', replyTo: null,
+      subject: 'Orphan', text: 'x', html: null, attachments: [], headers: {}, transactional: true, templateId: null, messageId: '<orphan-1@acme.test>',
+      rootId: null, parentId: null, links: [], createdAt: hark.clock.now(),
+    });
+    expect(await runner.runOnce()).toBe(0);
+    hark.clock.advance(1);
+    expect(await requeueOpenSends({ store: hark.store, clock: hark.clock, queue: jobsEmailQueue(hark.store.jobs, hark.clock) })).toBe(1);
+    await requeueOpenSends({ store: hark.store, clock: hark.clock, queue: jobsEmailQueue(hark.store.jobs, hark.clock) });
+    expect(await runner.runOnce()).toBe(1);
+    expect((await hark.store.emails.getSend(hark.project.id, send.id))!.status).toBe('sent');
+    expect(smtp.mails.map((m) => headerOf(m.raw, 'Message-ID'))).toEqual(['<orphan-1@acme.test>']);
   });
 });
 
