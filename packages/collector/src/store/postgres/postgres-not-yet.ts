@@ -3,7 +3,6 @@ import type { CompanyStore } from '../company-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
 import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
-import type { EmailTemplateStore } from '../email-template-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
@@ -31,7 +30,6 @@ export const postgresAudienceStores = () => ({
   suppressionRules: notYet<SuppressionRuleStore>('Suppression rules', { live: () => [], list: () => [] }),
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
-  emailTemplates: notYet<EmailTemplateStore>('Email templates', { list: () => [] }),
   // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
   emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });

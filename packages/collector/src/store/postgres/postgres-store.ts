@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
+import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
@@ -106,6 +107,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const store: Store = {
     ...postgresAudienceStores(),
+    emailTemplates: createPostgresEmailTemplates(pool),
     ensureDefaultProject: (keys) => projects.ensureDefaultProject(keys),
     findProjectByWriteKey: (writeKey) => projects.findByWriteKey(writeKey),
     findProjectBySecretKey: (secretKey) => projects.findBySecretKey(secretKey),
