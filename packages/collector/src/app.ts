@@ -7,6 +7,9 @@ import type { GeoLocator } from './geo/geo-locator.js';
 import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { chainRoutes } from './routes/chain-routes.js';
+import { hookSourceRoutes } from './routes/hook-source-routes.js';
+import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { emailTemplateRoutes } from './routes/email-template-routes.js';
@@ -85,6 +88,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
   // The URLs inside sent emails (open pixel, clicks, unsubscribe): public, the token is the credential.
   app.route('/', emailTrackingRoutes({ store, clock }));
+  app.route('/', inboundHookRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -119,6 +123,8 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', emailTemplateRoutes({ store, clock }));
+  admin.route('/', chainRoutes({ store }));
+  admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

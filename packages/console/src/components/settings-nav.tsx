@@ -6,6 +6,7 @@ const LINKS: [string, string][] = [
   ['/console/settings/suppressions', 'Suppression list'],
   ['/console/settings/suppression-rules', 'Suppression rules'],
   ['/console/settings/team', 'Team'],
+  ['/console/settings/inbound-webhooks', 'Inbound webhooks'],
 ];
 
 /** The settings pages, and what this member's role may change in them. */

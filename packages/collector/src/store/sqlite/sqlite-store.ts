@@ -26,6 +26,8 @@ import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteChains } from './sqlite-chains.js';
+import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -279,6 +281,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     emailSends: createSqliteSendLookup(db),
     companies,
     imports,
+    chains: createSqliteChains(db),
+    hookSources: createSqliteHookSources(db),
 
     async ping() {
       return db.open;
