@@ -9,6 +9,9 @@ import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { jobsEmailQueue } from './email/email-queue.js';
 import { systemResolver, type DnsResolver, type DomainPolicy } from './email/sending-domains.js';
+import { chainRoutes } from './routes/chain-routes.js';
+import { hookSourceRoutes } from './routes/hook-source-routes.js';
+import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
 import { domainRoutes } from './routes/domain-routes.js';
@@ -95,6 +98,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
   // The URLs inside sent emails (open pixel, clicks, unsubscribe): public, the token is the credential.
   app.route('/', emailTrackingRoutes({ store, clock }));
+  app.route('/', inboundHookRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
   if (adminLimit) {
@@ -132,6 +136,8 @@ export function createApp(options: AppOptions): Hono {
   const email = options.email ?? {};
   admin.route('/', emailSendRoutes({ store, clock, queue: jobsEmailQueue(store.jobs, clock), requireVerifiedDomain: email.smtp ?? false, trustProxy, publicUrl: email.publicUrl ?? null }));
   admin.route('/', domainRoutes({ store, clock, resolver: email.resolver ?? systemResolver, policy: email.policy ?? { spfInclude: null, returnPathHost: null } }));
+  admin.route('/', chainRoutes({ store }));
+  admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

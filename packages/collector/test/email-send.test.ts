@@ -127,6 +127,7 @@ describe('sending over SMTP', () => {
     const event = activity.items.find((item: any) => item.name === 'Email Sent');
     expect(event.properties).toMatchObject({ sendId: sent.id, subject: 'Your invoice', to: 'ada@example.com' });
     expect(event.messageId).toBe(`email-sent-${sent.id}`);
+    expect(event).toMatchObject({ parentId: 'step-event-1' });
 
     // The job ran once; running the handler again (a re-run) sends nothing and writes no second event.
     await deliverSend({ store: hark.store, clock: hark.clock, transport, queue: jobsEmailQueue(hark.store.jobs, hark.clock) }, hark.project.id, sent.id, 2, 8);

@@ -14,6 +14,7 @@ import { CompanyPage } from './pages/company-page.js';
 import { ContactPage } from './pages/contact-page.js';
 import { ContactsPage } from './pages/contacts-page.js';
 import { HomePage } from './pages/home-page.js';
+import { InboundWebhooksPage } from './pages/inbound-webhooks-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { ListPage } from './pages/list-page.js';
 import { ListsPage } from './pages/lists-page.js';
@@ -107,6 +108,7 @@ function Routes() {
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />
+        <Route path="/console/settings/inbound-webhooks" component={InboundWebhooksPage} />
         <Route default component={NotFoundPage} />
       </Router>
     </ConsoleContextGate>

@@ -76,6 +76,8 @@ dl.props dd{margin:0;overflow-wrap:anywhere}
 .timeline{list-style:none;margin:0;padding:0}
 .timeline li{border-left:3px solid var(--line);padding:6px 12px;margin:0 0 8px;background:#fff}
 .timeline .what{font-weight:600}
+.chain{margin:4px 0 0;padding-left:18px}
+.chain [aria-current]{text-decoration:underline}
 .preview{border:1px solid var(--line);border-radius:10px;background:#fff;overflow:hidden}
 .preview iframe{display:block;border:0;width:100%;height:440px;background:var(--soft)}
 .split{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px;align-items:start}

@@ -44,6 +44,9 @@ export async function recordEmailSent(store: Store, send: EmailSend, at: number)
     timestamp: at,
     sentAt: null,
     receivedAt: at,
+    // The chain columns (events.parent_id/root_id) as context.hark says; a root left null is the parent's (chain-root.ts).
+    parentId: send.parentId ?? send.rootId,
+    rootId: send.rootId,
   };
   // The person may have been merged since the request: getPerson follows the merge.
   const person = await store.getPerson(send.projectId, send.personId);

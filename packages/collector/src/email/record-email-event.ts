@@ -24,7 +24,9 @@ export interface EmailEvent {
 export async function recordEmailEvent(store: Store, projectId: string, personId: string, event: EmailEvent): Promise<boolean> {
   const person = await store.getPerson(projectId, personId);
   if (!person) return false;
-  const context = event.sentEventId ? { hark: { parentId: event.sentEventId, rootId: event.rootId ?? event.sentEventId } } : {};
+  const chain = event.sentEventId ? { parentId: event.sentEventId, rootId: event.rootId ?? event.sentEventId } : null;
+  // context.hark as on the wire (docs/API.md), and the columns the chain reads (events.parent_id, root_id).
+  const context = chain ? { hark: chain } : {};
   const device = { browser: null, browserVersion: null, os: null, osVersion: null, type: 'email' };
   const normalized: NormalizedEvent = {
     messageId: event.messageId,
@@ -44,6 +46,8 @@ export async function recordEmailEvent(store: Store, projectId: string, personId
     timestamp: event.at,
     sentAt: null,
     receivedAt: event.at,
+    parentId: chain?.parentId ?? null,
+    rootId: chain?.rootId ?? null,
   };
   return store.transact(1, async (tx) => {
     if (await tx.events.exists(projectId, event.messageId)) return false;

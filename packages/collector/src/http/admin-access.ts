@@ -10,6 +10,8 @@ const WRITES: readonly [pattern: RegExp, methods: readonly string[], action: Act
   [/^\/team(\/|$)/, ANY_WRITE, 'team.manage'],
   [/^\/project\/keys(\/|$)/, ANY_WRITE, 'keys.rotate'],
   [/^\/project(\/|$)/, ANY_WRITE, 'settings.write'],
+  // Inbound webhook sources make tokens that write events, like a key: admins only.
+  [/^\/hook-sources(\/|$)/, ANY_WRITE, 'settings.write'],
   [/^\/people\/[^/]+\/?$/, ['PATCH'], 'people.traits'],
   // Rendering a template for a contact writes nothing: anyone who may read contacts may preview.
   [/^\/email-templates\/([^/]+\/)?preview\/?$/, ['POST'], 'read'],

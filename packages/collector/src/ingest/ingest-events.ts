@@ -20,10 +20,11 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
   const verification = project.settings.identityVerification;
   const rejected: RejectedEvent[] = [];
   const valid: NormalizedEvent[] = [];
+  const warnings: EventWarning[] = [];
   const validIndex: number[] = [];
 
   rawEvents.forEach((raw, index) => {
-    const result = normalizeEvent(raw, facts);
+    const result = normalizeEvent(raw, facts, project.settings.linkSecret);
     if (result.ok) {
       const { event, userHash } = result;
       event.verified =
@@ -37,6 +38,7 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
         });
         return;
       }
+      if (result.warning) warnings.push({ index, messageId: event.messageId, ...result.warning });
       valid.push(event);
       validIndex.push(index);
     } else {
@@ -44,7 +46,6 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
 
-  const warnings: EventWarning[] = [];
   let accepted = 0;
   let duplicates = 0;
   const outcomes = valid.length ? await storeEvents(store, project.id, valid) : [];
@@ -61,5 +62,6 @@ export async function ingestEvents(store: Store, sender: Sender, rawEvents: unkn
     }
   });
   rejected.sort((a, b) => a.index - b.index);
+  warnings.sort((a, b) => a.index - b.index);
   return { success: rejected.length === 0, accepted, duplicates, rejected, warnings };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventContext } from '@hark/protocol';
 import { LIMITS } from '@hark/protocol';
+import { readChainFields, type ChainWarning } from '../chain/chain-fields.js';
 import { validEmail } from '../identity/email.js';
 import { MAX_TIME } from '../time.js';
 import type { Geo, NormalizedEvent } from '../store/types.js';
@@ -21,15 +22,16 @@ export interface RequestFacts {
   geo?: Geo | null;
 }
 
-export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | null } | { ok: false; code: string; message: string; messageId?: string };
+export type Normalized = { ok: true; event: NormalizedEvent; userHash: string | null; warning?: ChainWarning } | { ok: false; code: string; message: string; messageId?: string };
 
 const UTM_KEYS = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' } as const;
 
 /**
  * Validates one wire event and turns it into what the store keeps: ids as strings, times in
- * epoch ms corrected for the sender's clock skew, UTM and device derived, email picked out.
+ * epoch ms corrected for the sender's clock skew, UTM and device derived, email picked out, the
+ * chain fields read (`linkSecret` verifies a chain token; without it a token is ignored).
  */
-export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
+export function normalizeEvent(raw: unknown, facts: RequestFacts, linkSecret?: string): Normalized {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, code: 'invalid_event', message: 'An event must be a JSON object.' };
   }
@@ -53,6 +55,8 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
   delete context.ip;
   delete context.geo;
   if (facts.geo) context.geo = facts.geo;
+  const finalMessageId = event.messageId ?? `srv-${randomUUID()}`;
+  const { chain, warning } = readChainFields(context, finalMessageId, linkSecret);
 
   const sentAt = event.sentAt ?? facts.sentAt;
   const happenedAt = event.timestamp ?? event.originalTimestamp;
@@ -72,7 +76,7 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
     return { ok: false, code: 'event_too_large', message: `The event is ${size} bytes; the limit is ${LIMITS.maxEventBytes}.`, messageId };
   }
   const normalized: NormalizedEvent = {
-    messageId: event.messageId ?? `srv-${randomUUID()}`,
+    messageId: finalMessageId,
     type: event.type,
     name: event.type === 'track' ? event.event! : event.type === 'page' || event.type === 'screen' ? (event.name ?? stringOrNull(properties.value.name)) : null,
     anonymousId: event.anonymousId ?? null,
@@ -90,8 +94,10 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts): Normalized {
     sentAt: sentAt ?? null,
     receivedAt: facts.receivedAt,
     geo: facts.geo ?? null,
+    parentId: chain?.parentId ?? null,
+    rootId: chain?.rootId ?? null,
   };
-  return { ok: true, event: normalized, userHash: event.userHash ?? null };
+  return warning ? { ok: true, event: normalized, userHash: event.userHash ?? null, warning } : { ok: true, event: normalized, userHash: event.userHash ?? null };
 }
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -1,3 +1,4 @@
+import { settleChain } from '../chain/chain-root.js';
 import { erasureKey } from '../identity/erasure-key.js';
 import { advanceKind, mergeTraits } from '../identity/identity-rules.js';
 import { mergePeople, resolvePerson, type Warning } from '../identity/resolve-person.js';
@@ -73,6 +74,7 @@ export async function writeEvents(
     // The last known location (issue 11); a request that proves nothing about a verified person
     // does not move them either.
     if (event.geo && !resolved.locked) await tx.people.setLocation(personId, event.geo);
+    await settleChain(tx.events, projectId, event);
     await tx.events.insert(projectId, personId, event);
     for (const hook of afterStore) await hook(tx, projectId, personId, event);
     const seen = lastSeen.get(personId);

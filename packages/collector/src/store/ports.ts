@@ -32,6 +32,8 @@ export interface StoredPerson {
 
 export interface EventRepository {
   exists(projectId: string, messageId: string): Io<boolean>;
+  /** A stored event's chain root (null when it starts no chain of its own yet); null when no such event is stored. */
+  chainOf(projectId: string, messageId: string): Io<{ root_id: string | null } | null>;
   /** Stores the event on `personId`, with the JSON strings `event.stored` already holds. */
   insert(projectId: string, personId: string, event: NormalizedEvent): Io<void>;
 }

@@ -17,6 +17,8 @@ import type {
   ProjectTotals,
 } from './types.js';
 
+import type { ChainStore } from './chain-store.js';
+import type { HookSourceStore } from './hook-source-store.js';
 import type { CompanyStore } from './company-store.js';
 import type { EmailStore } from './email-store.js';
 import type { ImportStore } from './import-store.js';
@@ -102,6 +104,10 @@ export interface Store extends IngestUnitOfWork {
   readonly emailTemplates: EmailTemplateStore;
   /** Reads the sends the tracking and unsubscribe URLs name (issue 13; the rows are the sending path's). */
   readonly emailSends: SendLookup;
+  /** The chain of events (issue 12): an event's chain, read by its root. */
+  readonly chains: ChainStore;
+  /** Inbound webhook sources (issue 12). */
+  readonly hookSources: HookSourceStore;
 
   /** True once the store can serve; used by `/healthz`. */
   ping(): Promise<boolean>;

@@ -1,3 +1,4 @@
+import type { Channel } from '../chain/channel.js';
 import type { EventContext, EventType, Page } from '@hark/protocol';
 
 /** A tenant. Every row in the store belongs to one. */
@@ -76,6 +77,13 @@ export interface NormalizedEvent {
   receivedAt: number;
   /** Where the request came from (issue 11), found by the collector; the address itself is never kept. */
   geo?: Geo | null;
+  /**
+   * The chain of events (DESIGN §9): the event this one follows and the chain's first event
+   * (messageIds). From `context.hark` or a verified chain token at normalisation; a root left
+   * null is filled in by the write path (chain/chain-root.ts). Hark's own writers set them too.
+   */
+  parentId?: string | null;
+  rootId?: string | null;
 }
 
 /**
@@ -154,6 +162,11 @@ export interface ActivityItem {
   campaign: Record<string, string> | null;
   locale: string | null;
   timezone: string | null;
+  /** How it reached the contact (chain/channel.ts): web, email, message, automation, webhook. */
+  channel: Channel;
+  /** The chain this event is part of (null when it is part of none). */
+  parentId: string | null;
+  rootId: string | null;
 }
 
 /** Parsed from the user agent on the collector, never in the browser. */

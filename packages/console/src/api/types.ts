@@ -88,6 +88,11 @@ export interface ActivityItem {
   receivedAt: string;
   page: { url: string | null; path: string | null; title: string | null; referrer: string | null };
   device: { browser: string | null; os: string | null; deviceType?: string | null };
+  /** web, email, message, automation or webhook (docs/API.md). */
+  channel: string;
+  /** The chain this event is part of (null when none). */
+  parentId: string | null;
+  rootId: string | null;
 }
 
 export interface ProjectSettings {

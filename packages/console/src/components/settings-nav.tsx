@@ -7,6 +7,7 @@ const LINKS: [string, string][] = [
   ['/console/settings/suppression-rules', 'Suppression rules'],
   ['/console/settings/domains', 'Email domains'],
   ['/console/settings/team', 'Team'],
+  ['/console/settings/inbound-webhooks', 'Inbound webhooks'],
 ];
 
 /** The settings pages, and what this member's role may change in them. */

@@ -3,12 +3,14 @@ import { useRoute } from 'preact-iso';
 import type { Page } from '@hark/protocol';
 import type { ActivityItem, PersonDetail } from '../api/types.js';
 import { PersonAudiencesView, type PersonAudiences } from '../audiences/person-audiences.js';
+import { ChainView } from '../components/chain-view.js';
 import { EmptyState } from '../components/empty-state.js';
 import { SelectField, TextField } from '../components/field.js';
 import { FormStatus } from '../components/form-status.js';
 import { Loading } from '../components/progress.js';
 import { Time } from '../components/time.js';
 import { personLabel, valueText } from '../components/value-text.js';
+import { CHANNELS, groupTimeline } from '../format/timeline-groups.js';
 import { rowsFromTraits, traitsPatch, type TraitRow } from '../format/trait-edit.js';
 import { useConsole } from '../state/console-context.js';
 import { useLoad } from '../state/use-load.js';
@@ -144,12 +146,33 @@ function describe(item: ActivityItem): string {
   return item.type;
 }
 
-/** The activity, newest first, loaded a page at a time; the type filter applies to what is loaded. */
+function Event(props: { item: ActivityItem }) {
+  const { item } = props;
+  return (
+    <>
+      <span class="what">{describe(item)}</span> · <Time iso={item.timestamp} /> <span class="badge">{item.type}</span> <span class="badge">{item.channel}</span>
+      {Object.keys(item.properties).length ? (
+        <dl class="props">
+          {Object.entries(item.properties).map(([key, value]) => [<dt key={'k' + key}>{key}</dt>, <dd key={'v' + key}>{valueText(value)}</dd>])}
+        </dl>
+      ) : null}
+      {item.page.url ? <p class="hint">{item.page.url}</p> : null}
+    </>
+  );
+}
+
+/**
+ * The activity, newest first, loaded a page at a time. Chained events show under their root
+ * (collapsible), and any event of a chain opens the whole chain; the type and channel filters
+ * apply to what is loaded.
+ */
 function Timeline(props: { personId: string }) {
   const { api } = useConsole();
   const [items, setItems] = useState<ActivityItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [type, setType] = useState<string>('');
+  const [channel, setChannel] = useState<string>('');
+  const [open, setOpen] = useState<string | null>(null);
   const first = useLoad(async () => {
     const page = await api.get<Page<ActivityItem>>(`/people/${encodeURIComponent(props.personId)}/activity`, { limit: 50 });
     setItems(page.items);
@@ -163,28 +186,46 @@ function Timeline(props: { personId: string }) {
       setItems([...items, ...page.items]);
       setCursor(page.nextCursor);
     });
-  const shown = type ? items.filter((item) => item.type === type) : items;
+  const rows = groupTimeline(items, (item) => (!type || item.type === type) && (!channel || item.channel === channel));
+  const filtered = type || channel;
   return (
     <section aria-labelledby="timeline">
       <h2 id="timeline">Activity</h2>
       <div class="row">
         <SelectField path="type" label="Show" value={type} options={[['', 'Everything'], ...TYPES.map((t): [string, string] => [t, t])]} onChange={setType} />
+        <SelectField path="channel" label="Channel" value={channel} options={[['', 'Every channel'], ...CHANNELS.map((c): [string, string] => [c, c])]} onChange={setChannel} />
       </div>
+      {open ? <ChainView messageId={open} onClose={() => setOpen(null)} /> : null}
       {!first.data ? (
         <Loading error={first.error} retry={first.reload} />
-      ) : shown.length === 0 ? (
-        <p class="hint">{type ? `No ${type} events among those loaded.` : 'No activity recorded.'}</p>
+      ) : rows.length === 0 ? (
+        <p class="hint">{filtered ? 'No such events among those loaded.' : 'No activity recorded.'}</p>
       ) : (
         <ol class="timeline" aria-label="Activity, newest first">
-          {shown.map((item) => (
+          {rows.map(({ item, chained }) => (
             <li key={item.messageId}>
-              <span class="what">{describe(item)}</span> · <Time iso={item.timestamp} /> <span class="badge">{item.type}</span>
-              {Object.keys(item.properties).length ? (
-                <dl class="props">
-                  {Object.entries(item.properties).map(([key, value]) => [<dt key={'k' + key}>{key}</dt>, <dd key={'v' + key}>{valueText(value)}</dd>])}
-                </dl>
+              <Event item={item} />
+              {chained.length || item.rootId ? (
+                <p>
+                  <button type="button" onClick={() => setOpen(item.messageId)}>
+                    Open chain
+                  </button>
+                </p>
               ) : null}
-              {item.page.url ? <p class="hint">{item.page.url}</p> : null}
+              {chained.length ? (
+                <details open>
+                  <summary>
+                    {chained.length} event{chained.length === 1 ? '' : 's'} followed
+                  </summary>
+                  <ol class="timeline" aria-label={`Events that followed ${describe(item)}`}>
+                    {chained.map((child) => (
+                      <li key={child.messageId}>
+                        <Event item={child} />
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              ) : null}
             </li>
           ))}
         </ol>

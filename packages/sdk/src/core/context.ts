@@ -24,8 +24,10 @@ export const pageInfo = () => ({
  * the user agent (from the request) and the IP, and reads the UTM campaign from `page.url`
  * (parsing it here as well would spend some 70 of the 3,072 gzipped bytes hark.js may weigh).
  */
-export function createContext(): EventContext {
+export function createContext(hark?: object): EventContext {
   return {
+    // The chain of events (`context.hark`: parentId, chainToken); JSON drops it when undefined.
+    hark,
     page: pageInfo(),
     locale: navigator.language,
     timezone: (timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone),

@@ -52,8 +52,11 @@ export function createInstance(initial?: HarkOptions): Instance {
   const transport = createTransport(queue, options, allowed, log);
   // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
   let calledAt: number | undefined;
+  // The signed `hk_chain` of the link this page was landed on (an email's), sent with the events
+  // of this page view and dropped at the next navigation; the collector verifies it.
+  let chain: { chainToken: string } | undefined;
 
-  const record = (type: EventType, fields: Partial<WireEvent>) => {
+  const record = (type: EventType, fields: Partial<WireEvent>, parentId?: unknown) => {
     need(allowed(), 'opted out');
     // JSON drops the fields left undefined, such as userId before identify.
     const json = JSON.stringify({
@@ -62,7 +65,7 @@ export function createInstance(initial?: HarkOptions): Instance {
       anonymousId: identity.anonymousId(),
       userId: identity.userId(),
       timestamp: new Date(calledAt ?? Date.now()).toISOString(),
-      context: createContext(),
+      context: createContext(parentId ? { ...chain, parentId } : chain),
       ...fields,
     });
     need(json.length < LIMITS.maxEventBytes, 'too large');
@@ -83,9 +86,9 @@ export function createInstance(initial?: HarkOptions): Instance {
       // Kept only once recorded, so an opted-out visitor's id is never stored.
       identity.setUserId(userId as string);
     },
-    track: (event: string, properties?: Properties) => {
+    track: (event: string, properties?: Properties, extra?: { parentId?: string }) => {
       need(typeof event == 'string' && event);
-      record('track', { event, properties: props(properties) });
+      record('track', { event, properties: props(properties) }, extra?.parentId);
     },
     page: (name?: string, properties?: Properties) => {
       need(name == null || typeof name == 'string');
@@ -142,9 +145,18 @@ export function createInstance(initial?: HarkOptions): Instance {
       }
     },
     start: guard(() => {
+      // Out of the address bar before anything reads it: not bookmarked, shared or sent in page URLs.
+      const url = new URL(location.href);
+      const token = url.searchParams.get('hk_chain');
+      if (token) {
+        chain = { chainToken: token };
+        url.searchParams.delete('hk_chain');
+        history.replaceState(history.state, '', url);
+      }
       if (options.autoPage !== false) {
         hark.page!();
-        trackPages(hark.page as () => void, options.signal);
+        // The argument clears the token for the new page, and is page()'s name: undefined.
+        trackPages(() => hark.page!((chain = undefined)), options.signal);
       }
       transport.flush();
       startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);

@@ -36,7 +36,8 @@ export interface Hark {
   init(options: HarkOptions): Result;
   /** Say who the visitor is; their anonymous history joins their contact. */
   identify(userId: string | number, traits?: Properties, options?: { userHash?: string }): Result;
-  track(event: string, properties?: Properties): Result;
+  /** `parentId`: the messageId of the event this one follows (the chain of events). */
+  track(event: string, properties?: Properties, options?: { parentId?: string }): Result;
   page(name?: string, properties?: Properties): Result;
   group(groupId: string | number, traits?: Properties): Result;
   /** On logout: forget the user and start a new anonymous id. */

@@ -149,6 +149,50 @@ export function defineStoreContract(name: string, open: OpenStore): void {
       });
     });
 
+    describe('chain of events', () => {
+      it('stores parent and root, inherits the root through the parent, and reads a chain by its root', async () => {
+        await ingest(event({ type: 'identify', anonymousId: 'a1', userId: 'u1', traits: { email: 'ana@example.com' } }));
+        now += 1000;
+        const sent = event({ type: 'track', anonymousId: 'a1', event: 'Email Sent' });
+        const opened = event({ type: 'track', anonymousId: 'a1', event: 'Email Opened', context: { hark: { parentId: sent.messageId } } });
+        await ingest(sent, opened);
+        now += 1000;
+        const clicked = event({ type: 'track', anonymousId: 'a1', event: 'Email Clicked', context: { hark: { parentId: opened.messageId } } });
+        await ingest(clicked);
+        const chain = await store.chains.chainOf(project.id, clicked.messageId, 10);
+        expect(chain).toMatchObject({ rootId: sent.messageId, truncated: false });
+        expect(chain!.events.map((e) => [e.messageId, e.parentId])).toEqual([
+          [sent.messageId, null],
+          [opened.messageId, sent.messageId],
+          [clicked.messageId, opened.messageId],
+        ]);
+        expect(chain!.events[2]!.person).toMatchObject({ email: 'ana@example.com' });
+        expect((await store.chains.chainOf(project.id, clicked.messageId, 2))!.truncated).toBe(true);
+        expect(await store.chains.chainOf(project.id, 'missing', 10)).toBeNull();
+        const person = await lookup({ userId: 'u1' });
+        const items = (await store.listActivity(project.id, person!.id, { limit: 10, cursor: null })).items;
+        expect(items.find((item) => item.messageId === clicked.messageId)).toMatchObject({ parentId: opened.messageId, rootId: sent.messageId });
+      });
+    });
+
+    describe('inbound webhook sources', () => {
+      it('keeps a source by project, finds it by its token hash only, and updates and removes it', async () => {
+        const mapping = { event: { name: 'Form Submitted' }, email: '$.email', traits: { name: '$.name' } };
+        const made = await store.hookSources.create(project.id, { id: 's1', name: 'Form', mapping, tokenHash: 'hash-1', tokenPrefix: 'hk_h_abcde' }, now);
+        expect(made).toMatchObject({ id: 's1', name: 'Form', mapping, tokenPrefix: 'hk_h_abcde' });
+        expect(made).not.toHaveProperty('tokenHash');
+        expect(await store.hookSources.findByTokenHash('hash-1')).toMatchObject({ projectId: project.id, source: { id: 's1' } });
+        expect(await store.hookSources.findByTokenHash('hash-2')).toBeNull();
+        now += 1000;
+        expect(await store.hookSources.update(project.id, 's1', { name: 'Renamed' }, now)).toMatchObject({ name: 'Renamed', mapping });
+        expect(await store.hookSources.list(project.id)).toHaveLength(1);
+        expect(await store.hookSources.update(project.id, 'nope', { name: 'x' }, now)).toBeNull();
+        expect(await store.hookSources.remove(project.id, 's1')).toBe(true);
+        expect(await store.hookSources.remove(project.id, 's1')).toBe(false);
+        expect(await store.hookSources.findByTokenHash('hash-1')).toBeNull();
+      });
+    });
+
     describe('privacy', () => {
       it('erases a person and refuses their identifiers until the erasure is lifted', async () => {
         await ingest(event({ type: 'identify', anonymousId: 'gone-cookie', userId: 'gone', traits: { email: 'gone@example.com' } }));
@@ -234,6 +278,23 @@ export function defineStoreContract(name: string, open: OpenStore): void {
         now += 61_000;
         expect(await store.findProjectByWriteKey(project.writeKey)).toBeNull();
         expect((await store.findProjectByWriteKey(rotated.writeKey))!.id).toBe(project.id);
+      });
+    });
+
+    describe('email templates', () => {
+      it('keeps templates per project by name, changes only the fields given and removes them', async () => {
+        const b = await store.emailTemplates.create(project.id, { name: 'b welcome', kind: 'marketing', subject: 'Hi', text: null, html: '<p>Hi</p>' }, now);
+        const a = await store.emailTemplates.create(project.id, { name: 'A receipt', kind: 'transactional', subject: 'Receipt', text: 'Thanks', html: null }, now);
+        expect((await store.emailTemplates.list(project.id)).map((t) => t.id)).toEqual([a.id, b.id]);
+        expect(await store.emailTemplates.list('another-project')).toEqual([]);
+        expect(await store.emailTemplates.get('another-project', a.id)).toBeNull();
+        now += 1000;
+        const changed = await store.emailTemplates.update(project.id, b.id, { text: 'Hi', html: null }, now);
+        expect(changed).toMatchObject({ name: 'b welcome', kind: 'marketing', subject: 'Hi', text: 'Hi', html: null, updatedAt: new Date(now).toISOString(), createdAt: new Date(T0).toISOString() });
+        expect(await store.emailTemplates.update(project.id, 'missing', { name: 'x' }, now)).toBeNull();
+        expect(await store.emailTemplates.remove(project.id, a.id)).toBe(true);
+        expect(await store.emailTemplates.remove(project.id, a.id)).toBe(false);
+        expect(await store.emailTemplates.get(project.id, a.id)).toBeNull();
       });
     });
   });

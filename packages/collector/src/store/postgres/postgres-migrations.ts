@@ -258,6 +258,41 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       to_jsonb('hk_l_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')))::text
     WHERE NOT (settings::jsonb ? 'linkSecret');
   `,
+  // (chain of events, issue 12): parent and root of a chained event, as on SQLite (partial index).
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
+  // (inbound webhooks, issue 12): sources, their mapping and token hash, as on SQLite.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
+  // (email templates, issue 13): as on SQLite.
+  `
+  CREATE TABLE email_templates (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('transactional', 'marketing')),
+    subject TEXT NOT NULL,
+    text TEXT,
+    html TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -4,7 +4,6 @@ import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
 import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
-import type { EmailTemplateStore } from '../email-template-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
@@ -34,7 +33,6 @@ export const postgresAudienceStores = () => ({
   imports: notYet<ImportStore>('CSV imports', {}),
   // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
   emails: notYet<EmailStore>('Email sends, domains and the outbox', {}),
-  emailTemplates: notYet<EmailTemplateStore>('Email templates', { list: () => [] }),
   // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
   emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });

@@ -91,13 +91,17 @@ export function createPostgresRepositories(client: pg.PoolClient, locking: Ident
     // which the (project, kind, key) idempotency makes one job.
     jobs: createPostgresJobQueue(client),
     events: {
+      async chainOf(projectId, messageId) {
+        return (await one<{ root_id: string | null }>(client, 'SELECT root_id FROM events WHERE project_id = $1 AND message_id = $2', [projectId, messageId])) ?? null;
+      },
       async exists(projectId, messageId) {
         return (await one(client, 'SELECT 1 AS found FROM events WHERE project_id = $1 AND message_id = $2', [projectId, messageId])) !== undefined;
       },
       async insert(projectId, personId, event: NormalizedEvent) {
         const { stored } = event;
         const inserted = await changes(client, INSERT_EVENT, [projectId, event.messageId, personId, event.type, event.name, event.anonymousId, event.userId,
-          stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt]);
+          stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt,
+          event.parentId ?? null, event.rootId ?? null]);
         if (inserted === 0) throw new RetryUnitOfWork(`Event ${event.messageId} was stored by another transaction meanwhile.`);
       },
     },

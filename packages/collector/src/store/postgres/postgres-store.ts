@@ -3,10 +3,13 @@ import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
 import type { Store } from '../store.js';
+import { createPostgresChains } from './postgres-chains.js';
+import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresJobs } from './postgres-jobs.js';
+import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
@@ -107,6 +110,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const store: Store = {
     ...postgresAudienceStores(),
+    emailTemplates: createPostgresEmailTemplates(pool),
+    chains: createPostgresChains(pool),
+    hookSources: createPostgresHookSources(pool),
     ensureDefaultProject: (keys) => projects.ensureDefaultProject(keys),
     findProjectByWriteKey: (writeKey) => projects.findByWriteKey(writeKey),
     findProjectBySecretKey: (secretKey) => projects.findBySecretKey(secretKey),

@@ -477,6 +477,29 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE projects SET settings = json_set(settings, '$.linkSecret', 'hk_l_' || lower(hex(randomblob(32))))
     WHERE json_extract(settings, '$.linkSecret') IS NULL;
   `,
+  // (chain of events, issue 12): the event an event follows and its chain's first event
+  // (messageIds), and the chain of a root read in one index range. The index is partial: events
+  // in no chain (most of them) cost the ingest path no index write.
+  `
+  ALTER TABLE events ADD COLUMN parent_id TEXT;
+  ALTER TABLE events ADD COLUMN root_id TEXT;
+  CREATE INDEX events_by_root ON events(project_id, root_id) WHERE root_id IS NOT NULL;
+  `,
+  // (inbound webhooks, issue 12): a source per form or landing-page tool, its mapping (JSON) and
+  // its token, kept only as its SHA-256 like the secret key.
+  `
+  CREATE TABLE hook_sources (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
   // (email templates, issue 13): Liquid subject, text and HTML; kind says whether a send needs
   // the unsubscribe link (marketing) or not (transactional).
   `

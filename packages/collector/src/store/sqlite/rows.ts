@@ -1,3 +1,4 @@
+import { channelOf } from '../../chain/channel.js';
 import type { EventType } from '@hark/protocol';
 import type { StoredPerson } from '../ports.js';
 import type { ActivityItem, CompanySummary, Device, PersonKind, PersonSummary } from '../types.js';
@@ -28,6 +29,8 @@ export interface EventRow {
   device: string;
   timestamp: number;
   received_at: number;
+  parent_id: string | null;
+  root_id: string | null;
 }
 
 export interface CompanyRow {
@@ -42,10 +45,10 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 /** The columns every person read selects (toPersonSummary reads them). */
 export const PERSON_COLUMNS = 'id, kind, user_id, email, traits, traits_at, created_at, last_seen_at';
 /** The columns an event is read back with (toActivityItem reads them). */
-export const EVENT_COLUMNS = 'seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at';
+export const EVENT_COLUMNS = 'seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at, parent_id, root_id';
 /** The columns an event is written with, in the order the ingest repository binds them. */
 export const EVENT_INSERT_COLUMNS =
-  'project_id, message_id, person_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, sent_at, received_at';
+  'project_id, message_id, person_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, sent_at, received_at, parent_id, root_id';
 
 /** A person and everyone merged into them, as an SQL subquery over `@id` (see person_aliases). */
 export const PERSON_AND_ALIASES = '(SELECT @id UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
@@ -104,5 +107,8 @@ export function toActivityItem(row: EventRow): ActivityItem {
     campaign: campaign && typeof campaign === 'object' ? campaign : null,
     locale: str(context.locale),
     timezone: str(context.timezone),
+    channel: channelOf(row.name, context),
+    parentId: row.parent_id ?? null,
+    rootId: row.root_id ?? null,
   };
 }

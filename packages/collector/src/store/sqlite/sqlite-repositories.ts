@@ -23,6 +23,7 @@ export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
   const s = (sql: string): Statement => db.prepare(sql);
   const q = {
     eventExists: s('SELECT 1 FROM events WHERE project_id = ? AND message_id = ?').pluck(),
+    eventChain: s('SELECT root_id FROM events WHERE project_id = ? AND message_id = ?'),
     insertEvent: s(`INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES (${EVENT_INSERT_COLUMNS.split(',').map(() => '?').join(', ')})`),
     findIdentity: s('SELECT person_id FROM identities WHERE project_id = ? AND type = ? AND value = ?').pluck(),
     insertIdentity: s(`INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES (?, ?, ?, ?, ?)
@@ -78,10 +79,12 @@ export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
   return {
     events: {
       exists: (projectId, messageId) => q.eventExists.get(projectId, messageId) === 1,
+      chainOf: (projectId, messageId) => (q.eventChain.get(projectId, messageId) as { root_id: string | null } | undefined) ?? null,
       insert(projectId, personId, event: NormalizedEvent) {
         const { stored } = event;
         q.insertEvent.run(projectId, event.messageId, personId, event.type, event.name, event.anonymousId, event.userId,
-          stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt);
+          stored.properties, stored.traits, stored.context, stored.device, event.timestamp, event.sentAt, event.receivedAt,
+          event.parentId ?? null, event.rootId ?? null);
       },
     },
     identities: {

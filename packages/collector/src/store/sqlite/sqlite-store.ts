@@ -28,6 +28,8 @@ import { createSqliteImports } from './sqlite-imports.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
+import { createSqliteChains } from './sqlite-chains.js';
+import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
@@ -285,6 +287,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     imports,
     jobs: jobs.store,
     emails: createSqliteEmails(db),
+    chains: createSqliteChains(db),
+    hookSources: createSqliteHookSources(db),
 
     async ping() {
       return db.open;
