@@ -1,6 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, startCollector, type RunningCollector } from './harness.js';
+import { createApp } from '../../packages/collector/src/app.js';
+import { systemClock } from '../../packages/collector/src/clock.js';
+import { createOutboxTransport, emailJobHandlers, jobsEmailQueue } from '../../packages/collector/src/email/index.js';
+import { createJobRunner } from '../../packages/collector/src/jobs/job-runner.js';
+import { openSqliteStore } from '../../packages/collector/src/store/sqlite/sqlite-store.js';
+import { createSignIn } from '../../packages/collector/src/team/index.js';
+import { browserAvailable, launchChromium, root, startCollector, type RunningCollector } from './harness.js';
 
 /**
  * The console's sending pages (issue 13) in real Chromium: Settings → Email domains adds a domain
@@ -67,4 +78,57 @@ describe.skipIf(!browserAvailable)('the console’s email sending pages', () => 
     expect(await page.getByText('The outbox is empty').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
+});
+
+describe.skipIf(!browserAvailable)('the console’s outbox with a kept mail', () => {
+  it('lists the mail and shows its headers, its HTML in a sandboxed frame where its script does not run, its text and its attachment', async () => {
+    // A collector with the job runner beside it (the shared harness has none), as `npm start` runs.
+    const dir = mkdtempSync(join(tmpdir(), 'hark-outbox-'));
+    const store = openSqliteStore({ path: join(dir, 'hark.db') });
+    const { project } = await store.ensureDefaultProject({});
+    const app = createApp({ store, static: { sdkDir: join(root, 'packages', 'sdk', 'dist'), demoDir: join(root, 'examples', 'demo'), consoleDir: join(root, 'packages', 'console', 'dist'), writeKey: project.writeKey }, logError: () => undefined });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((done) => server.once('listening', done));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const runner = createJobRunner({ store, clock: systemClock, handlers: emailJobHandlers({ store, clock: systemClock, transport: createOutboxTransport(store.emails, systemClock), queue: jobsEmailQueue(store.jobs, systemClock) }) });
+    const browser2 = await launchChromium();
+    try {
+      const sent = await fetch(`${base}/api/v1/emails`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${project.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to: 'kim@example.com', from: 'Acme <hello@acme.test>', subject: 'Your receipt', text: 'Thanks, Kim', html: '<p id="greeting">Thanks, <b>Kim</b></p><script>parent.document.title = "owned"</script>', attachments: [{ name: 'receipt.txt', type: 'text/plain', content: Buffer.from('paid 42').toString('base64') }] }),
+      });
+      expect(sent.status).toBe(202);
+      expect(await runner.runOnce()).toBe(1);
+
+      const tab = await (await browser2.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      const token = await createSignIn({ store, clock: systemClock }).prepareSetup(project.id);
+      await tab.goto(`${base}/console/setup?token=${encodeURIComponent(token!)}`);
+      await tab.getByLabel('Your name').fill('Ada Admin');
+      await tab.getByLabel('Email').fill('ada@team.test');
+      await tab.getByLabel('Password').fill('correct horse battery');
+      await tab.getByRole('button', { name: 'Create admin and log in' }).click();
+      await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+      await tab.getByRole('link', { name: 'Your receipt' }).click();
+      await tab.getByRole('heading', { name: 'Your receipt', level: 1 }).waitFor();
+      expect(await tab.getByRole('row', { name: /^Subject/ }).textContent()).toContain('Your receipt');
+      expect(await tab.getByRole('row', { name: /^Message-ID/ }).textContent()).toContain('@acme.test>');
+      const frame = tab.locator('iframe[title="HTML of Your receipt"]');
+      expect(await frame.getAttribute('sandbox')).toBe('');
+      await expect.poll(() => tab.frameLocator('iframe[title="HTML of Your receipt"]').locator('#greeting').textContent()).toBe('Thanks, Kim');
+      expect(await tab.title()).not.toBe('owned'); // the mail's script never ran
+      expect(await tab.getByText('Thanks, Kim', { exact: true }).count()).toBe(1); // the text part
+      // The attachment is offered with its type and size (its bytes are checked by the API tests).
+      expect(await tab.getByRole('button', { name: 'Download receipt.txt' }).count()).toBe(1);
+      expect(await tab.getByRole('listitem').filter({ hasText: 'receipt.txt' }).textContent()).toContain('(text/plain, 7 B)');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser2.close();
+      await new Promise((done) => server.close(done));
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

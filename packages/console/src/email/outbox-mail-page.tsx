@@ -5,6 +5,19 @@ import { useConsole } from '../state/console-context.js';
 import { useLoad } from '../state/use-load.js';
 import type { OutboxMail } from './outbox-types.js';
 
+/** Hands over an attachment as the file it is (a Blob from its base64; data: links are blocked as navigations). */
+function downloadAttachment(file: { name: string; type: string; content?: string }): void {
+  const bytes = Uint8Array.from(atob(file.content ?? ''), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
 
 /**
@@ -65,9 +78,9 @@ export function OutboxMailPage(props: { params?: { id?: string } }) {
           <ul>
             {m.attachments.map((file, i) => (
               <li key={i}>
-                <a href={`data:${file.type};base64,${file.content ?? ''}`} download={file.name}>
+                <button type="button" class="link" onClick={() => downloadAttachment(file)} aria-label={`Download ${file.name}`}>
                   {file.name}
-                </a>{' '}
+                </button>{' '}
                 ({file.type}, {kb(file.size)})
               </li>
             ))}
