@@ -8,11 +8,18 @@ import { clientAddress } from './http/client-address.js';
 import { publicAnswer } from './http/public-cors.js';
 import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { jobsEmailQueue } from './email/email-queue.js';
+import { systemResolver, type DnsResolver, type DomainPolicy } from './email/sending-domains.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { hookSourceRoutes } from './routes/hook-source-routes.js';
 import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { domainRoutes } from './routes/domain-routes.js';
+import { emailSendRoutes } from './routes/email-send-routes.js';
+import { emailTemplateRoutes } from './routes/email-template-routes.js';
+import { emailPreviewFrameRoute } from './routes/email-preview-frame-route.js';
+import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -54,6 +61,12 @@ export interface AppOptions {
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
   /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
   geo?: GeoLocator | null;
+  /**
+   * Email sending (issue 13). `smtp`: mail leaves over HARK_SMTP_URL, so a From must be on a
+   * verified domain; without it (the default) mail goes to the local outbox. `resolver` is the DNS
+   * domain verification reads (tests stub it); `policy` the provider's SPF include and return path.
+   */
+  email?: { smtp?: boolean; resolver?: DnsResolver; policy?: DomainPolicy; publicUrl?: string | null };
   /** The largest CSV import accepted, in bytes (50 MB by default). */
   importMaxBytes?: number;
   /** Outbound webhooks: `allowPrivate` (HARK_WEBHOOKS_ALLOW_PRIVATE) lets them target private and loopback addresses. */
@@ -98,6 +111,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1', ingestRoutes({ store, clock, geo: options.geo ?? null, trustProxy: options.trustProxy ?? false, hooks: ingestHooks, ...(perWriteKey ? { perKeyLimit: perWriteKey } : {}) }));
   app.route('/v1', eligibilityRoutes({ store, clock }));
   app.route('/v1', segmentSettingsRoutes({ store, trustProxy: options.trustProxy ?? false }));
+  // The URLs inside sent emails (open pixel, clicks, unsubscribe): public, the token is the credential.
+  app.route('/', emailTrackingRoutes({ store, clock }));
   app.route('/', inboundHookRoutes({ store, clock }));
 
   const admin = new Hono<{ Variables: AuthVariables }>();
@@ -133,12 +148,17 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', suppressionRuleRoutes({ store, clock }));
   admin.route('/', companyRoutes({ store, clock }));
   admin.route('/', automationRoutes({ store, clock }));
+  admin.route('/', emailTemplateRoutes({ store, clock }));
+  const email = options.email ?? {};
+  admin.route('/', emailSendRoutes({ store, clock, queue: jobsEmailQueue(store.jobs, clock), requireVerifiedDomain: email.smtp ?? false, trustProxy, publicUrl: email.publicUrl ?? null }));
+  admin.route('/', domainRoutes({ store, clock, resolver: email.resolver ?? systemResolver, policy: email.policy ?? { spfInclude: null, returnPathHost: null } }));
   admin.route('/', chainRoutes({ store }));
   admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   admin.route('/', webhookRoutes({ store, clock, subscriptions, allowPrivate: options.webhooks?.allowPrivate ?? false, ...(options.webhooks?.resolve ? { resolve: options.webhooks.resolve } : {}) }));
   app.route('/api/v1', admin);
 
+  app.route('/', emailPreviewFrameRoute());
   app.route('/', staticRoutes(options.static ?? {}));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404));

@@ -27,6 +27,13 @@ export interface Config {
    * HARK_RUNNER_LEASE_MS (how long a claimed job is held before another runner may retry it).
    */
   runner: { enabled: boolean; pollMs: number; batchSize: number; concurrency: number; leaseMs: number };
+  /**
+   * Email (docs/EMAIL.md). HARK_SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS from the
+   * start, ?requireTLS=true to insist on STARTTLS); unset, mail goes to the local outbox.
+   * HARK_PUBLIC_URL: the origin links in mail point at. HARK_EMAIL_SPF_INCLUDE and
+   * HARK_EMAIL_RETURN_PATH: the provider's SPF include and bounce host, for the DNS records.
+   */
+  email: { smtpUrl: string | null; publicUrl: string | null; spfInclude: string | null; returnPathHost: string | null };
   /** HARK_WEBHOOKS_ALLOW_PRIVATE=1: outbound webhooks may target private and loopback addresses. */
   webhooksAllowPrivate: boolean;
 }
@@ -72,6 +79,19 @@ function readTrustProxy(value: string | undefined): number {
   return proxies;
 }
 
+function readEmail(env: NodeJS.ProcessEnv): Config['email'] {
+  const smtpUrl = env.HARK_SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new Error('HARK_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@smtp.example.com:587.');
+  const publicUrl = env.HARK_PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl)) throw new Error('HARK_PUBLIC_URL must be an origin such as https://hark.example.com (no path).');
+  return {
+    smtpUrl,
+    publicUrl,
+    spfInclude: env.HARK_EMAIL_SPF_INCLUDE?.trim() || null,
+    returnPathHost: env.HARK_EMAIL_RETURN_PATH?.trim() || null,
+  };
+}
+
 /** Reads the environment once, at start. Everything else receives its settings from here. */
 export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   const port = Number(env.PORT ?? 8787);
@@ -103,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     trustProxy: readTrustProxy(env.HARK_TRUST_PROXY),
     geo,
     runner: readRunner(env),
+    email: readEmail(env),
     webhooksAllowPrivate: ['1', 'true', 'on'].includes((env.HARK_WEBHOOKS_ALLOW_PRIVATE ?? '').trim().toLowerCase()),
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),

@@ -5,8 +5,9 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
-import { automationJobHandlers } from './automations/index.js';
+import { ActionFailure, automationJobHandlers, type ActionHandler } from './automations/index.js';
 import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
+import { createEmailContent, createOutboxTransport, createSmtpTransport, emailActionHandler, emailJobHandlers, jobsEmailQueue, requeueOpenSends } from './email/index.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
 import { webhookJobHandlers } from './webhooks/webhook-job-handlers.js';
@@ -34,12 +35,29 @@ const app = createApp({
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
   webhooks: { allowPrivate: config.webhooksAllowPrivate },
+  email: { smtp: config.email.smtpUrl !== null, publicUrl: config.email.publicUrl, policy: { spfInclude: config.email.spfInclude, returnPathHost: config.email.returnPathHost } },
 });
+// Email (issue 13): over SMTP when HARK_SMTP_URL is set, else into the local outbox.
+const mailTransport = config.email.smtpUrl ? createSmtpTransport(config.email.smtpUrl) : createOutboxTransport(store.emails, systemClock);
+const emailQueue = jobsEmailQueue(store.jobs, systemClock);
+// A crash between a send's row and its job leaves a send with no job: give each open send its job (one per send id).
+if (config.runner.enabled) await requeueOpenSends({ store, clock: systemClock, queue: emailQueue });
 // The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
 // HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
+// An automation's email step sends through the same path as POST /api/v1/emails. With no request
+// to name the public origin, its links use HARK_PUBLIC_URL, else the address this process listens on.
+const automationEmail: ActionHandler<'email'> = emailActionHandler({
+  store,
+  clock: systemClock,
+  queue: emailQueue,
+  content: createEmailContent(store, config.email.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`),
+  requireVerifiedDomain: config.email.smtpUrl !== null,
+  fail: (reason, message) => new ActionFailure(reason, message),
+});
 const jobHandlers: Record<string, JobHandler> = {
-  ...automationJobHandlers({ store }),
+  ...automationJobHandlers({ store, actions: [automationEmail as ActionHandler] }),
   ...webhookJobHandlers({ store, allowPrivate: config.webhooksAllowPrivate, logError: (error) => console.error('[hark] webhook delivery log', error) }),
+  ...emailJobHandlers({ store, clock: systemClock, transport: mailTransport, queue: emailQueue }),
 };
 const runner = config.runner.enabled
   ? createJobRunner({
@@ -119,6 +137,7 @@ function shutdown(signal: string): void {
   const serverClosed = new Promise<void>((done) => server.close(() => done()));
   const runnerStopped = runner ? runner.stop() : Promise.resolve();
   void Promise.all([serverClosed, runnerStopped])
+    .then(() => mailTransport.close())
     .then(() => store.close())
     .then(() => process.exit(0));
   setTimeout(() => process.exit(1), 10_000).unref();

@@ -4,6 +4,9 @@ import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import type { ApiClient } from './api/client.js';
 import type { Session } from './api/types.js';
 import { Layout } from './components/layout.js';
+import { DomainsPage } from './email/domains-page.js';
+import { OutboxMailPage } from './email/outbox-mail-page.js';
+import { OutboxPage } from './email/outbox-page.js';
 import { Loading, ProgressBar } from './components/progress.js';
 import { AccountPage } from './pages/account-page.js';
 import { AutomationEditorPage } from './pages/automation-editor-page.js';
@@ -31,6 +34,8 @@ import { SuppressionsPage } from './pages/suppressions-page.js';
 import { ErasuresPage } from './pages/erasures-page.js';
 import { TeamPage } from './pages/team-page.js';
 import { WebhooksPage } from './pages/webhooks-page.js';
+import { TemplateEditorPage } from './email/template-editor-page.js';
+import { TemplateListPage } from './email/template-list-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
@@ -100,7 +105,13 @@ function Routes() {
         <Route path="/console/automations" component={AutomationsPage} />
         <Route path="/console/automations/new" component={AutomationEditorPage} />
         <Route path="/console/automations/:id" component={AutomationEditorPage} />
+        <Route path="/console/outbox" component={OutboxPage} />
+        <Route path="/console/outbox/:id" component={OutboxMailPage} />
+        <Route path="/console/email-templates" component={TemplateListPage} />
+        <Route path="/console/email-templates/new" component={TemplateEditorPage} />
+        <Route path="/console/email-templates/:id" component={TemplateEditorPage} />
         <Route path="/console/settings" component={SettingsPage} />
+        <Route path="/console/settings/domains" component={DomainsPage} />
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />

@@ -80,6 +80,9 @@ dl.props dd{margin:0;overflow-wrap:anywhere}
 .chain [aria-current]{text-decoration:underline}
 .preview{border:1px solid var(--line);border-radius:10px;background:#fff;overflow:hidden}
 .preview iframe{display:block;border:0;width:100%;height:440px;background:var(--soft)}
+.split{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px;align-items:start}
+.email-preview{display:block;border:1px solid var(--line);width:100%;height:480px;background:#fff}
+.email-text{white-space:pre-wrap;max-height:320px;overflow:auto}
 .preview.phone iframe{width:390px;max-width:100%;margin:0 auto}
 fieldset{border:1px solid var(--line);border-radius:10px;margin:0 0 16px;padding:12px 16px;background:#fff}
 legend{font-weight:700;padding:0 6px}
@@ -126,6 +129,7 @@ ul.plain{list-style:none;margin:0;padding:0}
   header.top{padding:8px 12px}
   .me{margin-left:0}
   .editor{grid-template-columns:1fr}
+  .split{grid-template-columns:1fr}
   .cond{grid-template-columns:1fr 1fr}
   .preview.phone iframe{width:100%}
 }

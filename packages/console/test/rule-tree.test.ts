@@ -143,3 +143,15 @@ describe('a message audience from the builder', () => {
     expect(audienceDraftFrom({ kinds: ['lead'] }).audienceMode).toBe('conditions');
   });
 });
+
+describe('the email condition', () => {
+  it('builds opened / clicked, any email or one template, in a window, and reads it back the same', () => {
+    const root = groupNode('and', [leafNode(newLeaf('email'))]);
+    expect(toRule(root)).toEqual({ and: [{ type: 'email', op: 'opened', window: { lastDays: 30 } }] });
+    const id = child(root, 0).id;
+    const edited = updateLeaf(root, id, { op: 'clicked', template: 't-welcome', window: 'ever' });
+    expect(toRule(edited)).toEqual({ and: [{ type: 'email', op: 'clicked', template: 't-welcome' }] });
+    const saved: Rule = { and: [{ type: 'email', op: 'clicked', template: 't1', window: { from: '2026-11-01', to: '2026-11-30' } }] };
+    expect(toRule(fromRule(saved))).toEqual(saved);
+  });
+});

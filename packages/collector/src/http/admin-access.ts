@@ -15,6 +15,8 @@ const WRITES: readonly [pattern: RegExp, methods: readonly string[], action: Act
   // Inbound webhook sources make tokens that write events, like a key: admins only.
   [/^\/hook-sources(\/|$)/, ANY_WRITE, 'settings.write'],
   [/^\/people\/[^/]+\/?$/, ['PATCH'], 'people.traits'],
+  // Rendering a template for a contact writes nothing: anyone who may read contacts may preview.
+  [/^\/email-templates\/([^/]+\/)?preview\/?$/, ['POST'], 'read'],
 ];
 
 /**

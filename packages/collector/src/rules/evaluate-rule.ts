@@ -1,3 +1,4 @@
+import { emailLeafAsEvent } from './email-leaf.js';
 import { compareValue, readPath, withinChangesAt } from './compare-values.js';
 import { DAY_MS, dayOf, type PersonFacts } from './person-facts.js';
 import type { EventLeaf, EventWindow, Leaf, NoEventLeaf, Rule } from './rule-types.js';
@@ -91,6 +92,8 @@ function evaluateLeaf(leaf: Leaf, facts: PersonFacts, now: number): boolean {
       if (leaf.op === 'grade_gte') return stats.grade !== null && stats.grade >= leaf.value!;
       return stats[leaf.op];
     }
+    case 'email':
+      return evaluateLeaf(emailLeafAsEvent(leaf), facts, now);
     case 'opted_out':
       return facts.optedOut;
   }
@@ -125,6 +128,8 @@ export function nextChangeAt(rule: Rule, facts: PersonFacts, now: number): numbe
       case 'event':
       case 'no_event':
         return consider(windowLeavesAt(node, facts, now));
+      case 'email':
+        return consider(windowLeavesAt(emailLeafAsEvent(node), facts, now));
       case 'trait':
         if (node.op === 'within_last_days') consider(withinChangesAt(readTrait(facts, node.trait), Number(node.value), now));
         return;

@@ -1,3 +1,4 @@
+import { emailLeafAsEvent } from './email-leaf.js';
 import type { Rule } from './rule-types.js';
 
 /**
@@ -75,6 +76,8 @@ export function factsNeeded(rule: Rule, into: FactsNeeded = noFacts()): FactsNee
     case 'message':
       into.messages.add(rule.message);
       break;
+    case 'email':
+      return factsNeeded(emailLeafAsEvent(rule), into);
     case 'opted_out':
       into.optedOut = true;
       into.traits = true;

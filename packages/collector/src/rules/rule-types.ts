@@ -27,6 +27,7 @@ export type Leaf =
   | SeenLeaf
   | GeoLeaf
   | MessageLeaf
+  | EmailLeaf
   | OptedOutLeaf;
 
 /** The person is one of these kinds. */
@@ -122,9 +123,22 @@ export interface MessageLeaf {
   value?: number;
 }
 
+export const EMAIL_OPS = ['opened', 'clicked'] as const;
+/**
+ * Opened or clicked an email (any, or one sent from template `template`) within `window`
+ * (default: ever). Read from the `Email Opened` / `Email Clicked` events the tracking URLs record,
+ * through the same facts as an event leaf (rules/email-leaf.ts).
+ */
+export interface EmailLeaf {
+  type: 'email';
+  op: (typeof EMAIL_OPS)[number];
+  template?: string;
+  window?: EventWindow;
+}
+
 /** On the project's suppression list (by user id or email), or trait `unsubscribed` is true. */
 export interface OptedOutLeaf {
   type: 'opted_out';
 }
 
-export const LEAF_TYPES = ['kind', 'trait', 'company_trait', 'list', 'event', 'no_event', 'first_seen', 'last_seen', 'geo', 'message', 'opted_out'] as const;
+export const LEAF_TYPES = ['kind', 'trait', 'company_trait', 'list', 'event', 'no_event', 'first_seen', 'last_seen', 'geo', 'message', 'email', 'opted_out'] as const;

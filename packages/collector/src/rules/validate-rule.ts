@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../messages/field-errors.js';
 import {
   COUNT_OPS,
+  EMAIL_OPS,
   GEO_FIELDS,
   GEO_OPS,
   LEAF_TYPES,
@@ -218,6 +219,14 @@ const LEAVES: Record<(typeof LEAF_TYPES)[number], { keys: string[]; check: Check
       if (graded && !(typeof leaf.value === 'number' && Number.isInteger(leaf.value) && leaf.value >= 1 && leaf.value <= 5)) {
         add(fields, `${path}.value`, 'must be a grade from 1 to 5');
       } else if (!graded && leaf.value !== undefined) add(fields, `${path}.value`, `must be left out for ${String(leaf.op)}`);
+    },
+  },
+  email: {
+    keys: ['op', 'template', 'window'],
+    check: (leaf, path, fields) => {
+      oneOf(leaf, 'op', EMAIL_OPS, path, fields);
+      if (leaf.template !== undefined) text(leaf, 'template', path, fields);
+      checkWindow(leaf.window, `${path}.window`, fields);
     },
   },
   opted_out: { keys: [], check: () => undefined },

@@ -21,6 +21,7 @@ import type { AutomationStore } from './automation-store.js';
 import type { ChainStore } from './chain-store.js';
 import type { HookSourceStore } from './hook-source-store.js';
 import type { CompanyStore } from './company-store.js';
+import type { EmailStore } from './email-store.js';
 import type { ImportStore } from './import-store.js';
 import type { JobStore } from './job-store.js';
 import type { WebhookStore } from './webhook-store.js';
@@ -28,6 +29,8 @@ import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
 import type { TeamStore } from './team-store.js';
+import type { EmailTemplateStore } from './email-template-store.js';
+import type { SendLookup } from '../email/send-lookup.js';
 import type { SegmentStore, SuppressionRuleStore } from './segment-store.js';
 
 /**
@@ -101,6 +104,13 @@ export interface Store extends IngestUnitOfWork {
   readonly jobs: JobStore;
   /** Outbound webhook subscriptions and their delivery log (webhooks/). */
   readonly webhooks: WebhookStore;
+  /** Email sends, the outbox, sending domains (issue 13). */
+  readonly emails: EmailStore;
+
+  /** Email templates (issue 13). */
+  readonly emailTemplates: EmailTemplateStore;
+  /** Reads the sends the tracking and unsubscribe URLs name (issue 13; the rows are the sending path's). */
+  readonly emailSends: SendLookup;
   /** The chain of events (issue 12): an event's chain, read by its root. */
   readonly chains: ChainStore;
   /** Inbound webhook sources (issue 12). */

@@ -23,7 +23,9 @@ export const GEO_OPS = ['equals', 'not_equals', 'in', 'exists', 'not_exists'] as
 export type GeoOp = (typeof GEO_OPS)[number];
 export const MESSAGE_OPS = ['shown', 'dismissed', 'answered', 'grade_lte', 'grade_gte'] as const;
 export type MessageOp = (typeof MESSAGE_OPS)[number];
-export const LEAF_TYPES = ['kind', 'trait', 'company_trait', 'list', 'event', 'no_event', 'first_seen', 'last_seen', 'geo', 'message', 'opted_out'] as const;
+export const EMAIL_OPS = ['opened', 'clicked'] as const;
+export type EmailOp = (typeof EMAIL_OPS)[number];
+export const LEAF_TYPES = ['kind', 'trait', 'company_trait', 'list', 'event', 'no_event', 'first_seen', 'last_seen', 'geo', 'message', 'email', 'opted_out'] as const;
 export type LeafType = (typeof LEAF_TYPES)[number];
 
 export type EventWindow = { lastDays: number } | { from: string; to: string };
@@ -42,6 +44,7 @@ export type Leaf =
   | { type: 'first_seen' | 'last_seen'; op: SeenOp; value: string | number }
   | { type: 'geo'; field: GeoField; op: GeoOp; value?: string | string[] }
   | { type: 'message'; message: string; op: MessageOp; value?: number }
+  | { type: 'email'; op: EmailOp; template?: string; window?: EventWindow }
   | { type: 'opted_out' };
 
 /** A rule tree: `{ and }`, `{ or }`, `{ not }` over leaves (docs/AUDIENCES.md). */

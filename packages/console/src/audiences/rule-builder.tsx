@@ -1,5 +1,5 @@
 import { useMemo } from 'preact/hooks';
-import { COUNT_OPS, GEO_FIELDS, GEO_OPS, LEAF_TYPES, MESSAGE_OPS, PROPERTY_OPS, SEEN_OPS, TRAIT_OPS, type LeafType } from '../api/audience-types.js';
+import { COUNT_OPS, EMAIL_OPS, GEO_FIELDS, GEO_OPS, LEAF_TYPES, MESSAGE_OPS, PROPERTY_OPS, SEEN_OPS, TRAIT_OPS, type LeafType } from '../api/audience-types.js';
 import { CheckboxField, SelectField, TextField } from '../components/field.js';
 import {
   addChild,
@@ -25,6 +25,8 @@ import {
 export interface RuleChoices {
   lists: { id: string; name: string }[];
   messages: { id: string; name: string }[];
+  /** Email templates, for "opened / clicked an email from template X". */
+  templates?: { id: string; name: string }[];
 }
 
 export const LEAF_LABELS: Record<LeafType, string> = {
@@ -38,6 +40,7 @@ export const LEAF_LABELS: Record<LeafType, string> = {
   last_seen: 'Last seen',
   geo: 'Location',
   message: 'Message interaction',
+  email: 'Email interaction',
   opted_out: 'Opted out',
 };
 
@@ -65,6 +68,8 @@ const OP_LABELS: Record<string, string> = {
   answered: 'answered',
   grade_lte: 'gave a grade of at most',
   grade_gte: 'gave a grade of at least',
+  opened: 'opened',
+  clicked: 'clicked a link in',
 };
 
 const options = <T extends string>(values: readonly T[]): [T, string][] => values.map((value) => [value, OP_LABELS[value] ?? value]);
@@ -331,6 +336,8 @@ function LeafForm(props: FormProps) {
         </>
       );
     }
+    case 'email':
+      return EmailForm({ ...props, leaf });
     case 'opted_out':
       return <p class="hint">On the suppression list, or trait unsubscribed is true.</p>;
   }
@@ -342,6 +349,55 @@ function TextFieldErrors(props: { path: string; errors: Record<string, string> }
   return entries.length ? (
     <p class="field-error">{entries.map(([, message]) => message).join('; ')}</p>
   ) : null;
+}
+
+/** Opened or clicked an email (any, or from one template), ever or within a window. */
+function EmailForm(props: FormProps & { leaf: Extract<LeafDraft, { type: 'email' }> }) {
+  const { leaf, set, field, errors, choices } = props;
+  const templates = choices.templates ?? [];
+  const known = templates.some((template) => template.id === leaf.template);
+  return (
+    <>
+      <SelectField path={field('op')} label="What they did" value={leaf.op} options={options(EMAIL_OPS)} onChange={(op) => set({ op })} errors={errors} />
+      <SelectField
+        path={field('template')}
+        label="Email"
+        value={leaf.template}
+        options={[['', 'any email'], ...(leaf.template && !known ? [[leaf.template, `A deleted template (${leaf.template})`] as [string, string]] : []), ...templates.map((t): [string, string] => [t.id, `from template ${t.name}`])]}
+        onChange={(template) => set({ template })}
+        errors={errors}
+      />
+      {WindowFields({ leaf, set, field, errors })}
+    </>
+  );
+}
+
+/** Ever, in the last N days or between two dates: the window of event and email conditions. Called as a function (no hooks) so LeafView knows its fields. */
+function WindowFields(props: { leaf: { window: 'ever' | 'last' | 'between'; lastDays: string; from: string; to: string }; set(patch: Partial<LeafDraft>): void; field(key: string): string; errors: Record<string, string> }) {
+  const { leaf, set, field, errors } = props;
+  return (
+    <>
+      <SelectField
+        path={field('window')}
+        label="When"
+        value={leaf.window}
+        options={[
+          ['ever', 'ever'],
+          ['last', 'in the last N days'],
+          ['between', 'between two dates'],
+        ]}
+        onChange={(window) => set({ window })}
+        errors={errors}
+      />
+      {leaf.window === 'last' ? <TextField path={field('window.lastDays')} label="Days" value={leaf.lastDays} onInput={(lastDays) => set({ lastDays })} errors={errors} /> : null}
+      {leaf.window === 'between' ? (
+        <>
+          <TextField path={field('window.from')} type="date" label="From" value={leaf.from} onInput={(from) => set({ from })} errors={errors} />
+          <TextField path={field('window.to')} type="date" label="To (included)" value={leaf.to} onInput={(to) => set({ to })} errors={errors} />
+        </>
+      ) : null}
+    </>
+  );
 }
 
 function EventForm(props: FormProps & { leaf: Extract<LeafDraft, { type: 'event' | 'no_event' }> }) {
@@ -363,25 +419,7 @@ function EventForm(props: FormProps & { leaf: Extract<LeafDraft, { type: 'event'
           {leaf.countOp ? <TextField path={field('count.value')} label="Times" value={leaf.countValue} onInput={(countValue) => set({ countValue })} errors={errors} /> : null}
         </>
       ) : null}
-      <SelectField
-        path={field('window')}
-        label="When"
-        value={leaf.window}
-        options={[
-          ['ever', 'ever'],
-          ['last', 'in the last N days'],
-          ['between', 'between two dates'],
-        ]}
-        onChange={(window) => set({ window })}
-        errors={errors}
-      />
-      {leaf.window === 'last' ? <TextField path={field('window.lastDays')} label="Days" value={leaf.lastDays} onInput={(lastDays) => set({ lastDays })} errors={errors} /> : null}
-      {leaf.window === 'between' ? (
-        <>
-          <TextField path={field('window.from')} type="date" label="From" value={leaf.from} onInput={(from) => set({ from })} errors={errors} />
-          <TextField path={field('window.to')} type="date" label="To (included)" value={leaf.to} onInput={(to) => set({ to })} errors={errors} />
-        </>
-      ) : null}
+      {WindowFields({ leaf, set, field, errors })}
       <div class="where">
         {leaf.where.map((condition, i) => (
           <div class="cond" key={i} role="group" aria-label={`Property condition ${i + 1}`}>

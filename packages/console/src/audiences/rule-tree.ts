@@ -1,4 +1,4 @@
-import type { ContactKindName, CountOp, GeoField, GeoOp, Leaf, LeafType, MessageOp, PropertyOp, Rule, SeenOp, TraitOp } from '../api/audience-types.js';
+import type { ContactKindName, CountOp, EmailOp, GeoField, GeoOp, Leaf, LeafType, MessageOp, PropertyOp, Rule, SeenOp, TraitOp } from '../api/audience-types.js';
 
 /**
  * The rule-tree builder's state: a tree of groups (and / or), nots and leaves as the member edits
@@ -36,6 +36,8 @@ export type LeafDraft =
   | { type: 'first_seen' | 'last_seen'; op: SeenOp; value: string }
   | { type: 'geo'; field: GeoField; op: GeoOp; value: string }
   | { type: 'message'; message: string; op: MessageOp; value: string }
+  /** template '' for any email. */
+  | { type: 'email'; op: EmailOp; template: string; window: 'ever' | 'last' | 'between'; lastDays: string; from: string; to: string }
   | { type: 'opted_out' };
 
 export type GroupOp = 'and' | 'or';
@@ -70,6 +72,8 @@ export function newLeaf(type: LeafType): LeafDraft {
       return { type, field: 'country', op: 'equals', value: '' };
     case 'message':
       return { type, message: '', op: 'shown', value: '' };
+    case 'email':
+      return { type, op: 'opened', template: '', window: 'last', lastDays: '30', from: '', to: '' };
     case 'opted_out':
       return { type };
   }
@@ -182,6 +186,10 @@ function autoScalar(text: string): string | number | boolean {
   return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
 }
 
+function windowToRule(leaf: { window: 'ever' | 'last' | 'between'; lastDays: string; from: string; to: string }): Record<string, unknown> | undefined {
+  return leaf.window === 'last' ? { lastDays: numberOr(leaf.lastDays) } : leaf.window === 'between' ? { from: leaf.from.trim(), to: leaf.to.trim() } : undefined;
+}
+
 export function leafToRule(leaf: LeafDraft): Leaf {
   switch (leaf.type) {
     case 'kind':
@@ -191,10 +199,13 @@ export function leafToRule(leaf: LeafDraft): Leaf {
       return { type: leaf.type, trait: leaf.trait.trim(), op: leaf.op, ...(NO_VALUE.includes(leaf.op) ? {} : { value: scalar(leaf.value, leaf.op, leaf.valueType) }) };
     case 'list':
       return { type: 'list', list: leaf.list };
+    case 'email': {
+      const window = windowToRule(leaf);
+      return { type: 'email', op: leaf.op, ...(leaf.template ? { template: leaf.template } : {}), ...(window ? { window } : {}) } as Leaf;
+    }
     case 'event':
     case 'no_event': {
-      const window =
-        leaf.window === 'last' ? { lastDays: numberOr(leaf.lastDays) } : leaf.window === 'between' ? { from: leaf.from.trim(), to: leaf.to.trim() } : undefined;
+      const window = windowToRule(leaf);
       const count = leaf.type === 'event' && leaf.countOp ? { op: leaf.countOp, value: numberOr(leaf.countValue) } : undefined;
       return {
         type: leaf.type,
@@ -263,6 +274,18 @@ export function leafFromRule(rule: Leaf): LeafDraft {
       return { type: 'geo', field: rule.field, op: rule.op, value: Array.isArray(rule.value) ? rule.value.join(', ') : text(rule.value) };
     case 'message':
       return { type: 'message', message: rule.message, op: rule.op, value: text(rule.value) };
+    case 'email': {
+      const window = rule.window;
+      return {
+        type: 'email',
+        op: rule.op,
+        template: rule.template ?? '',
+        window: !window ? 'ever' : 'lastDays' in window ? 'last' : 'between',
+        lastDays: window && 'lastDays' in window ? String(window.lastDays) : '30',
+        from: window && 'from' in window ? window.from : '',
+        to: window && 'to' in window ? window.to : '',
+      };
+    }
     case 'opted_out':
       return { type: 'opted_out' };
   }

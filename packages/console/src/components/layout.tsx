@@ -10,6 +10,8 @@ const NAV: [href: string, label: string][] = [
   ['/console/lists', 'Lists'],
   ['/console/messages', 'Messages'],
   ['/console/automations', 'Automations'],
+  ['/console/email-templates', 'Email'],
+  ['/console/outbox', 'Outbox'],
   ['/console/settings', 'Settings'],
 ];
 

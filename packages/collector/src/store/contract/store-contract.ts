@@ -280,5 +280,22 @@ export function defineStoreContract(name: string, open: OpenStore): void {
         expect((await store.findProjectByWriteKey(rotated.writeKey))!.id).toBe(project.id);
       });
     });
+
+    describe('email templates', () => {
+      it('keeps templates per project by name, changes only the fields given and removes them', async () => {
+        const b = await store.emailTemplates.create(project.id, { name: 'b welcome', kind: 'marketing', subject: 'Hi', text: null, html: '<p>Hi</p>' }, now);
+        const a = await store.emailTemplates.create(project.id, { name: 'A receipt', kind: 'transactional', subject: 'Receipt', text: 'Thanks', html: null }, now);
+        expect((await store.emailTemplates.list(project.id)).map((t) => t.id)).toEqual([a.id, b.id]);
+        expect(await store.emailTemplates.list('another-project')).toEqual([]);
+        expect(await store.emailTemplates.get('another-project', a.id)).toBeNull();
+        now += 1000;
+        const changed = await store.emailTemplates.update(project.id, b.id, { text: 'Hi', html: null }, now);
+        expect(changed).toMatchObject({ name: 'b welcome', kind: 'marketing', subject: 'Hi', text: 'Hi', html: null, updatedAt: new Date(now).toISOString(), createdAt: new Date(T0).toISOString() });
+        expect(await store.emailTemplates.update(project.id, 'missing', { name: 'x' }, now)).toBeNull();
+        expect(await store.emailTemplates.remove(project.id, a.id)).toBe(true);
+        expect(await store.emailTemplates.remove(project.id, a.id)).toBe(false);
+        expect(await store.emailTemplates.get(project.id, a.id)).toBeNull();
+      });
+    });
   });
 }

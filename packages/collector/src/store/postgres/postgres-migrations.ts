@@ -304,6 +304,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, id)
   );
   `,
+  // 8 (email templates, issue 13): as on SQLite.
+  `
+  CREATE TABLE email_templates (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('transactional', 'marketing')),
+    subject TEXT NOT NULL,
+    text TEXT,
+    html TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -1,9 +1,11 @@
 import { ApiError } from '../../http/api-error.js';
 import type { AutomationStore } from '../automation-store.js';
 import type { CompanyStore } from '../company-store.js';
+import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
 import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
+import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
  * The audience stores (issue 11) exist on SQLite only so far. On PostgreSQL the reads the rest of
@@ -32,4 +34,8 @@ export const postgresAudienceStores = () => ({
   imports: notYet<ImportStore>('CSV imports', {}),
   // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
   automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
+  // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
+  emails: notYet<EmailStore>('Email sends, domains and the outbox', {}),
+  // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
+  emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });

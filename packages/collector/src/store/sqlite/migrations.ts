@@ -500,6 +500,115 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, message_id, person_id)
   ) WITHOUT ROWID;
   `,
+  // 17 (email sending, issue 13): sends, the local outbox, sending domains with their DKIM keys,
+  // addresses the SMTP server refused for good, and the per-project send cap.
+  `
+  CREATE TABLE email_sends (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    idempotency_key TEXT,
+    person_id TEXT,
+    to_email TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    reply_to TEXT,
+    subject TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    transactional INTEGER NOT NULL,
+    template_id TEXT,
+    message_id TEXT NOT NULL,
+    root_id TEXT,
+    parent_id TEXT,
+    -- Read by the content side's tracking (email/send-lookup.ts): the original links by index,
+    -- and the messageId of the send's Email Sent event that opens and clicks chain to.
+    links_json TEXT,
+    sent_event_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'suppressed', 'failed')),
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sending_at INTEGER,
+    sent_at INTEGER,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_sends_by_key ON email_sends(project_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX email_sends_newest ON email_sends(project_id, created_at, id);
+  CREATE INDEX email_sends_started ON email_sends(project_id, sending_at) WHERE sending_at IS NOT NULL;
+  CREATE INDEX email_sends_open ON email_sends(status, created_at) WHERE status IN ('queued', 'sending');
+
+  CREATE TABLE email_outbox (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    send_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_outbox_by_send ON email_outbox(project_id, send_id);
+  CREATE INDEX email_outbox_newest ON email_outbox(project_id, created_at, id);
+
+  CREATE TABLE email_domains (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,
+    checks TEXT NOT NULL DEFAULT '[]',
+    checked_at INTEGER,
+    verified_at INTEGER,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_domains_by_name ON email_domains(project_id, domain);
+
+  CREATE TABLE email_invalid_addresses (
+    project_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, email)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE email_settings (
+    project_id TEXT PRIMARY KEY,
+    sends_per_minute INTEGER NOT NULL,
+    -- The From of mail an automation sends (its email step names only a template).
+    default_from TEXT
+  );
+  `,
+  // 18 (email templates, issue 13): Liquid subject, text and HTML; kind says whether a send needs
+  // the unsubscribe link (marketing) or not (transactional).
+  `
+  CREATE TABLE email_templates (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('transactional', 'marketing')),
+    subject TEXT NOT NULL,
+    text TEXT,
+    html TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  `,
+  // 19 (email tracking, issue 13): the open pixel, clicks and unsubscribe find a send by its id alone
+  // (a public URL names no project), which the (project_id, id) key cannot answer without a scan.
+  `
+  CREATE INDEX email_sends_by_id ON email_sends(id);
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */

@@ -29,12 +29,15 @@ import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
+import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteChains } from './sqlite-chains.js';
 import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
 import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteEmailTemplates } from './sqlite-email-templates.js';
+import { createSqliteSendLookup } from './sqlite-send-lookup.js';
 import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -288,11 +291,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     lists,
     segments: segments.store,
     suppressionRules,
+    emailTemplates: createSqliteEmailTemplates(db),
+    emailSends: createSqliteSendLookup(db),
     companies,
     imports,
     automations,
     jobs: jobs.store,
     webhooks: createSqliteWebhooks(db),
+    emails: createSqliteEmails(db),
     chains: createSqliteChains(db),
     hookSources: createSqliteHookSources(db),
 
