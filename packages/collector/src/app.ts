@@ -10,8 +10,12 @@ import { createRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { hookSourceRoutes } from './routes/hook-source-routes.js';
 import { inboundHookRoutes } from './routes/inbound-hook-routes.js';
+import { jobsEmailQueue } from './email/email-queue.js';
+import { systemResolver, type DnsResolver, type DomainPolicy } from './email/sending-domains.js';
 import { companyRoutes } from './routes/company-routes.js';
 import { eligibilityRoutes } from './routes/eligibility-routes.js';
+import { domainRoutes } from './routes/domain-routes.js';
+import { emailSendRoutes } from './routes/email-send-routes.js';
 import { emailTemplateRoutes } from './routes/email-template-routes.js';
 import { emailPreviewFrameRoute } from './routes/email-preview-frame-route.js';
 import { emailTrackingRoutes } from './routes/email-tracking-routes.js';
@@ -52,6 +56,12 @@ export interface AppOptions {
   loginLimits?: { perAddress?: RateLimit; perEmail?: RateLimit };
   /** Locates events by their client address (HARK_GEO); left out, events carry no location. */
   geo?: GeoLocator | null;
+  /**
+   * Email sending (issue 13). `smtp`: mail leaves over HARK_SMTP_URL, so a From must be on a
+   * verified domain; without it (the default) mail goes to the local outbox. `resolver` is the DNS
+   * domain verification reads (tests stub it); `policy` the provider's SPF include and return path.
+   */
+  email?: { smtp?: boolean; resolver?: DnsResolver; policy?: DomainPolicy; publicUrl?: string | null };
   /** The largest CSV import accepted, in bytes (50 MB by default). */
   importMaxBytes?: number;
 }
@@ -125,6 +135,9 @@ export function createApp(options: AppOptions): Hono {
   admin.route('/', emailTemplateRoutes({ store, clock }));
   admin.route('/', chainRoutes({ store }));
   admin.route('/', hookSourceRoutes({ store, clock, trustProxy }));
+  const email = options.email ?? {};
+  admin.route('/', emailSendRoutes({ store, clock, queue: jobsEmailQueue(store.jobs, clock), requireVerifiedDomain: email.smtp ?? false, trustProxy, publicUrl: email.publicUrl ?? null }));
+  admin.route('/', domainRoutes({ store, clock, resolver: email.resolver ?? systemResolver, policy: email.policy ?? { spfInclude: null, returnPathHost: null } }));
   admin.route('/', importRoutes({ store, clock, logError, ...(options.importMaxBytes ? { maxBytes: options.importMaxBytes } : {}) }));
   app.route('/api/v1', admin);
 

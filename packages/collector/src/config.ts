@@ -21,6 +21,42 @@ export interface Config {
   trustProxy: number;
   /** HARK_GEO: city (default), country, or off. */
   geo: GeoMode;
+  /**
+   * The durable job runner in this process (HARK_RUNNER=on|off, default on), so a team can run
+   * it on some instances only; HARK_RUNNER_POLL_MS, HARK_RUNNER_BATCH, HARK_RUNNER_CONCURRENCY,
+   * HARK_RUNNER_LEASE_MS (how long a claimed job is held before another runner may retry it).
+   */
+  runner: { enabled: boolean; pollMs: number; batchSize: number; concurrency: number; leaseMs: number };
+  /**
+   * Email (docs/EMAIL.md). HARK_SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS from the
+   * start, ?requireTLS=true to insist on STARTTLS); unset, mail goes to the local outbox.
+   * HARK_PUBLIC_URL: the origin links in mail point at. HARK_EMAIL_SPF_INCLUDE and
+   * HARK_EMAIL_RETURN_PATH: the provider's SPF include and bounce host, for the DNS records.
+   */
+  email: { smtpUrl: string | null; publicUrl: string | null; spfInclude: string | null; returnPathHost: string | null };
+  /** HARK_WEBHOOKS_ALLOW_PRIVATE=1: outbound webhooks may target private and loopback addresses. */
+  webhooksAllowPrivate: boolean;
+}
+
+/** A positive whole number from the environment, or the default when unset. */
+function readCount(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) throw new Error(`${name} must be a positive whole number, not "${env[name]}".`);
+  return value;
+}
+
+function readRunner(env: NodeJS.ProcessEnv): Config['runner'] {
+  const mode = (env.HARK_RUNNER ?? 'on').trim().toLowerCase();
+  if (mode !== 'on' && mode !== 'off') throw new Error(`HARK_RUNNER must be "on" or "off", not "${env.HARK_RUNNER}".`);
+  return {
+    enabled: mode === 'on',
+    pollMs: readCount(env, 'HARK_RUNNER_POLL_MS', 1000),
+    batchSize: readCount(env, 'HARK_RUNNER_BATCH', 50),
+    concurrency: readCount(env, 'HARK_RUNNER_CONCURRENCY', 8),
+    leaseMs: readCount(env, 'HARK_RUNNER_LEASE_MS', 60_000),
+  };
 }
 
 /** `HARK_RATE_CLIENT=50` → 50 requests/s sustained, bursts of 4× that. `off` disables one limit. */
@@ -41,6 +77,19 @@ function readTrustProxy(value: string | undefined): number {
     throw new Error(`HARK_TRUST_PROXY must be the number of proxies in front of the collector (1 for one), not "${value}".`);
   }
   return proxies;
+}
+
+function readEmail(env: NodeJS.ProcessEnv): Config['email'] {
+  const smtpUrl = env.HARK_SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new Error('HARK_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@smtp.example.com:587.');
+  const publicUrl = env.HARK_PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl)) throw new Error('HARK_PUBLIC_URL must be an origin such as https://hark.example.com (no path).');
+  return {
+    smtpUrl,
+    publicUrl,
+    spfInclude: env.HARK_EMAIL_SPF_INCLUDE?.trim() || null,
+    returnPathHost: env.HARK_EMAIL_RETURN_PATH?.trim() || null,
+  };
 }
 
 /** Reads the environment once, at start. Everything else receives its settings from here. */
@@ -73,6 +122,9 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
           },
     trustProxy: readTrustProxy(env.HARK_TRUST_PROXY),
     geo,
+    runner: readRunner(env),
+    email: readEmail(env),
+    webhooksAllowPrivate: ['1', 'true', 'on'].includes((env.HARK_WEBHOOKS_ALLOW_PRIVATE ?? '').trim().toLowerCase()),
     sdkDir: resolve(root, 'packages', 'sdk', 'dist'),
     demoDir: resolve(root, 'examples', 'demo'),
     consoleDir: resolve(root, 'packages', 'console', 'dist'),

@@ -5,6 +5,8 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { readConfig } from './config.js';
 import { createGeoLocator } from './geo/geo-locator.js';
+import { createJobRunner, type JobHandler } from './jobs/job-runner.js';
+import { createOutboxTransport, createSmtpTransport, emailJobHandlers, jobsEmailQueue, requeueOpenSends } from './email/index.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createSignIn, setupUrl } from './team/index.js';
@@ -28,7 +30,30 @@ const app = createApp({
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
   geo: createGeoLocator(config.geo),
+  email: { smtp: config.email.smtpUrl !== null, publicUrl: config.email.publicUrl, policy: { spfInclude: config.email.spfInclude, returnPathHost: config.email.returnPathHost } },
 });
+// Email (issue 13): over SMTP when HARK_SMTP_URL is set, else into the local outbox.
+const mailTransport = config.email.smtpUrl ? createSmtpTransport(config.email.smtpUrl) : createOutboxTransport(store.emails, systemClock);
+const emailQueue = jobsEmailQueue(store.jobs, systemClock);
+// A crash between a send's row and its job leaves a send with no job: give each open send its job (one per send id).
+if (config.runner.enabled) await requeueOpenSends({ store, clock: systemClock, queue: emailQueue });
+// The durable job runner: one per process, with every module's handlers by job kind (DESIGN §9).
+// HARK_RUNNER=off leaves jobs to the collectors that run it; queued jobs wait for them.
+const jobHandlers: Record<string, JobHandler> = {
+  ...emailJobHandlers({ store, clock: systemClock, transport: mailTransport, queue: emailQueue }),
+};
+const runner = config.runner.enabled
+  ? createJobRunner({
+      store,
+      clock: systemClock,
+      handlers: jobHandlers,
+      pollMs: config.runner.pollMs,
+      batchSize: config.runner.batchSize,
+      concurrency: config.runner.concurrency,
+      leaseMs: config.runner.leaseMs,
+    })
+  : null;
+runner?.start();
 // Rolling windows ("in the last 7 days") expire without new events: people whose re-check time
 // has come are re-evaluated once a minute (ARCHITECTURE.md, Audiences). Idle, it reads one index.
 const sweep = setInterval(() => {
@@ -90,10 +115,14 @@ function shutdown(signal: string): void {
   stopping = true;
   clearInterval(sweep);
   console.log(`${signal}: finishing requests in flight, then closing the store.`);
-  // close() stops accepting and waits for open requests; the store closes after the last answer.
-  server.close(() => {
-    void store.close().then(() => process.exit(0));
-  });
+  // close() stops accepting and waits for open requests; the runner stops claiming and finishes
+  // (and records) the jobs in flight; the store closes after both.
+  const serverClosed = new Promise<void>((done) => server.close(() => done()));
+  const runnerStopped = runner ? runner.stop() : Promise.resolve();
+  void Promise.all([serverClosed, runnerStopped])
+    .then(() => mailTransport.close())
+    .then(() => store.close())
+    .then(() => process.exit(0));
   setTimeout(() => process.exit(1), 10_000).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

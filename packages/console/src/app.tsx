@@ -4,6 +4,9 @@ import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import type { ApiClient } from './api/client.js';
 import type { Session } from './api/types.js';
 import { Layout } from './components/layout.js';
+import { DomainsPage } from './email/domains-page.js';
+import { OutboxMailPage } from './email/outbox-mail-page.js';
+import { OutboxPage } from './email/outbox-page.js';
 import { Loading, ProgressBar } from './components/progress.js';
 import { AccountPage } from './pages/account-page.js';
 import { CompaniesPage } from './pages/companies-page.js';
@@ -95,10 +98,13 @@ function Routes() {
         <Route path="/console/messages/new" component={MessageEditorPage} />
         <Route path="/console/messages/:id" component={MessageEditorPage} />
         <Route path="/console/messages/:id/results" component={MessageResultsPage} />
+        <Route path="/console/outbox" component={OutboxPage} />
+        <Route path="/console/outbox/:id" component={OutboxMailPage} />
         <Route path="/console/email-templates" component={TemplateListPage} />
         <Route path="/console/email-templates/new" component={TemplateEditorPage} />
         <Route path="/console/email-templates/:id" component={TemplateEditorPage} />
         <Route path="/console/settings" component={SettingsPage} />
+        <Route path="/console/settings/domains" component={DomainsPage} />
         <Route path="/console/settings/suppressions" component={SuppressionsPage} />
         <Route path="/console/settings/suppression-rules" component={SuppressionRulesPage} />
         <Route path="/console/settings/team" component={TeamPage} />

@@ -1,4 +1,5 @@
 import type { MessageKind } from '@hark/protocol';
+import type { JobRequest } from '../jobs/job-types.js';
 import type { Geo, IdentityType, NormalizedEvent, PersonKind } from './types.js';
 
 /**
@@ -99,6 +100,15 @@ export interface DeliveryRepository {
   record(deliveryId: string, interaction: Interaction, at: number, answer?: { value: number | null; text: string | null }): Io<void>;
 }
 
+/**
+ * Durable jobs queued by the write path (a webhook delivery, an automation step), so the job
+ * commits, or rolls back, with the event that caused it: nothing is lost between the two.
+ * Idempotent on (projectId, kind, key), as `store.jobs.enqueue`.
+ */
+export interface JobQueue {
+  enqueue(job: JobRequest, now: number): Io<{ id: string; created: boolean }>;
+}
+
 /** Everything one ingest unit of work may touch. */
 export interface IngestTx {
   events: EventRepository;
@@ -106,6 +116,7 @@ export interface IngestTx {
   people: PersonRepository;
   companies: CompanyRepository;
   deliveries: DeliveryRepository;
+  jobs: JobQueue;
 }
 
 /**

@@ -20,7 +20,9 @@ import type {
 import type { ChainStore } from './chain-store.js';
 import type { HookSourceStore } from './hook-source-store.js';
 import type { CompanyStore } from './company-store.js';
+import type { EmailStore } from './email-store.js';
 import type { ImportStore } from './import-store.js';
+import type { JobStore } from './job-store.js';
 import type { ListStore } from './list-store.js';
 import type { MessageStore } from './message-store.js';
 import type { IngestUnitOfWork } from './ports.js';
@@ -93,6 +95,11 @@ export interface Store extends IngestUnitOfWork {
   readonly companies: CompanyStore;
   /** CSV import jobs onto lists (issue 11). */
   readonly imports: ImportStore;
+  /** Email sends, the outbox, sending domains (issue 13). */
+  readonly emails: EmailStore;
+
+  /** Durable jobs: webhook deliveries, automation steps, sends (DESIGN §9; jobs/job-runner.ts runs them). */
+  readonly jobs: JobStore;
   /** Email templates (issue 13). */
   readonly emailTemplates: EmailTemplateStore;
   /** Reads the sends the tracking and unsubscribe URLs name (issue 13; the rows are the sending path's). */

@@ -10,6 +10,7 @@ const NAV: [href: string, label: string][] = [
   ['/console/lists', 'Lists'],
   ['/console/messages', 'Messages'],
   ['/console/email-templates', 'Email'],
+  ['/console/outbox', 'Outbox'],
   ['/console/settings', 'Settings'],
 ];
 

@@ -5,6 +5,7 @@ const LINKS: [string, string][] = [
   ['/console/settings', 'Project and keys'],
   ['/console/settings/suppressions', 'Suppression list'],
   ['/console/settings/suppression-rules', 'Suppression rules'],
+  ['/console/settings/domains', 'Email domains'],
   ['/console/settings/team', 'Team'],
   ['/console/settings/inbound-webhooks', 'Inbound webhooks'],
 ];

@@ -227,6 +227,29 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE people ADD COLUMN geo TEXT;
   `,
+  // 3: durable jobs (issues 12 and 15), as SQLite's migration 11. Claims take rows FOR UPDATE
+  // SKIP LOCKED (postgres-jobs.ts), so several collectors never run one job at once.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+    run_at BIGINT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until BIGINT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    UNIQUE (project_id, kind, job_key)
+  );
+  CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
+  CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
+  `,
   // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
   // tracking links, as on SQLite. gen_random_uuid() draws from pg_strong_random and is built in
   // since PostgreSQL 13 (no pgcrypto): two of them give 244 random bits.

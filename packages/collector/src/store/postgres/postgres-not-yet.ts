@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/api-error.js';
 import type { CompanyStore } from '../company-store.js';
+import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
 import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
@@ -30,6 +31,8 @@ export const postgresAudienceStores = () => ({
   suppressionRules: notYet<SuppressionRuleStore>('Suppression rules', { live: () => [], list: () => [] }),
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
+  // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
+  emails: notYet<EmailStore>('Email sends, domains and the outbox', {}),
   // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
   emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });

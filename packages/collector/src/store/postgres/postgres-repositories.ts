@@ -4,6 +4,7 @@ import type { IngestTx, StoredPerson } from '../ports.js';
 import { EVENT_INSERT_COLUMNS, toStoredPerson, type PersonRow } from '../sqlite/rows.js';
 import type { IdentityType, NormalizedEvent } from '../types.js';
 import { identityLockKey, PERSON_AND_ALIASES } from './postgres-rows.js';
+import { createPostgresJobQueue } from './postgres-jobs.js';
 import { changes, one, query } from './postgres-sql.js';
 
 const PERSON_WRITE_COLUMNS = {
@@ -86,6 +87,9 @@ export function createPostgresRepositories(client: pg.PoolClient, locking: Ident
         locked.add(key);
       }
     },
+    // Jobs the write path queues commit with its events; a unit that runs again enqueues again,
+    // which the (project, kind, key) idempotency makes one job.
+    jobs: createPostgresJobQueue(client),
     events: {
       async chainOf(projectId, messageId) {
         return (await one<{ root_id: string | null }>(client, 'SELECT root_id FROM events WHERE project_id = $1 AND message_id = $2', [projectId, messageId])) ?? null;

@@ -9,6 +9,7 @@ import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
+import { createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
@@ -215,6 +216,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     messages,
     team,
+    jobs: createPostgresJobs(pool),
 
     async projectTotals(projectId) {
       return (await one<ProjectTotals>(pool, `SELECT

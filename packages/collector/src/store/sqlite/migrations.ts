@@ -359,6 +359,118 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, line)
   ) WITHOUT ROWID;
   `,
+  // 11 (durable jobs, issues 12 and 15): webhook deliveries, automation steps and sends as rows
+  // with a due time, claimed with a lease (jobs/job-runner.ts). (project, kind, key) is the
+  // idempotency key; the two partial indexes are what a claim reads.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+    run_at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    UNIQUE (project_id, kind, job_key)
+  );
+  CREATE INDEX jobs_pending_by_run_at ON jobs(run_at) WHERE status = 'pending';
+  CREATE INDEX jobs_running_by_lease ON jobs(lease_until) WHERE status = 'running';
+  `,
+  // Email sending (issue 13): sends, the local outbox, sending domains with their DKIM keys,
+  // addresses the SMTP server refused for good, and the per-project send cap.
+  `
+  CREATE TABLE email_sends (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    idempotency_key TEXT,
+    person_id TEXT,
+    to_email TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    reply_to TEXT,
+    subject TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    transactional INTEGER NOT NULL,
+    template_id TEXT,
+    message_id TEXT NOT NULL,
+    root_id TEXT,
+    parent_id TEXT,
+    -- Read by the content side's tracking (email/send-lookup.ts): the original links by index,
+    -- and the messageId of the send's Email Sent event that opens and clicks chain to.
+    links_json TEXT,
+    sent_event_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'suppressed', 'failed')),
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sending_at INTEGER,
+    sent_at INTEGER,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_sends_by_key ON email_sends(project_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX email_sends_newest ON email_sends(project_id, created_at, id);
+  CREATE INDEX email_sends_started ON email_sends(project_id, sending_at) WHERE sending_at IS NOT NULL;
+  CREATE INDEX email_sends_open ON email_sends(status, created_at) WHERE status IN ('queued', 'sending');
+
+  CREATE TABLE email_outbox (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    send_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_outbox_by_send ON email_outbox(project_id, send_id);
+  CREATE INDEX email_outbox_newest ON email_outbox(project_id, created_at, id);
+
+  CREATE TABLE email_domains (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,
+    checks TEXT NOT NULL DEFAULT '[]',
+    checked_at INTEGER,
+    verified_at INTEGER,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX email_domains_by_name ON email_domains(project_id, domain);
+
+  CREATE TABLE email_invalid_addresses (
+    project_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, email)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE email_settings (
+    project_id TEXT PRIMARY KEY,
+    sends_per_minute INTEGER NOT NULL,
+    -- The From of mail an automation sends (its email step names only a template).
+    default_from TEXT
+  );
+  `,
   // (chain of events, issue 12): every project gets the secret that signs chain tokens and email
   // tracking links (ProjectSettings.linkSecret); new projects get one when they are made.
   `

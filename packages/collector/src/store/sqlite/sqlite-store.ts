@@ -25,6 +25,8 @@ import { createSqliteRepositories } from './sqlite-repositories.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
+import { createSqliteJobs } from './sqlite-jobs.js';
+import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteChains } from './sqlite-chains.js';
 import { createSqliteHookSources } from './sqlite-hook-sources.js';
@@ -77,12 +79,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const messages = createSqliteMessages(db);
   const segments = createSqliteSegments(db, clock, createFactsLoader(db));
   const rows = createSqliteRepositories(db);
+  const jobs = createSqliteJobs(db);
   const personGeo = createSqlitePersonGeo(db);
   // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
   // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
   // re-evaluated in the same transaction (segments.afterBatch, in transact below).
   const repositories: IngestTx = {
     ...rows,
+    jobs: jobs.queue,
     events: {
       ...rows.events,
       insert(projectId, personId, event) {
@@ -283,6 +287,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     imports,
     chains: createSqliteChains(db),
     hookSources: createSqliteHookSources(db),
+    jobs: jobs.store,
+    emails: createSqliteEmails(db),
 
     async ping() {
       return db.open;
