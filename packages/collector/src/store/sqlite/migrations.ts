@@ -516,6 +516,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, id)
   ) WITHOUT ROWID;
   `,
+  // (email tracking, issue 13): the open pixel, clicks and unsubscribe find a send by its id alone
+  // (a public URL names no project), which the (project_id, id) key cannot answer without a scan.
+  `
+  CREATE INDEX email_sends_by_id ON email_sends(id);
+  `,
 ];
 
 /** Brings the database up to `target` (all migrations by default). Returns the version reached. */
