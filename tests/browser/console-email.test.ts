@@ -71,4 +71,18 @@ describe.skipIf(!browserAvailable)('the console’s email templates', () => {
     expect(await page.getByRole('link', { name: 'Welcome' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
+
+  it('lists the sends with their template and status', async () => {
+    const templates = (await collector.admin<{ items: { id: string }[] }>('/api/v1/email-templates'))!;
+    const sent = await collector.adminSend<{ id: string }>('/api/v1/emails', { to: 'ann@example.com', from: 'hello@example.com', templateId: templates.items[0]!.id });
+    expect(sent.id).toBeTruthy();
+    await page.goto(`${collector.url}/console/email-templates`);
+    await page.getByRole('link', { name: 'Sends' }).click();
+    await page.getByRole('heading', { name: 'Email sends' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'ann@example.com' });
+    await row.waitFor();
+    expect(await row.getByRole('cell', { name: 'Welcome' }).count()).toBe(1);
+    expect(await row.getByRole('cell', { name: 'Hi Ann <b>bold</b>' }).count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addTracking } from '../src/email/track-links.js';
 import { dayOf, emptyFacts, evaluateRule, factsNeeded, nextChangeAt, validateRule, type Rule } from '../src/rules/index.js';
 import { adminJson } from './audience-helpers.js';
+import { writeSentEmailRow } from './email-send-fixture.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
@@ -59,10 +59,7 @@ describe('email rule leaves on a segment', () => {
     const ann = (await api.get('/api/v1/people/lookup?userId=u-ann')).body as { id: string };
     const secret = (await hark.store.findProjectById(hark.project.id))!.settings.linkSecret;
     const tracked = addTracking('<a href="https://shop.test/">Shop</a>', { sendId: 'send-1', baseUrl: 'https://hark.test', secret });
-    const db = new Database(hark.dbPath);
-    db.exec('CREATE TABLE IF NOT EXISTS email_sends (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, person_id TEXT, sent_event_id TEXT, links_json TEXT, template_id TEXT)');
-    db.prepare('INSERT INTO email_sends VALUES (?, ?, ?, ?, ?, ?)').run('send-1', hark.project.id, ann.id, 'sent-1', JSON.stringify(tracked.links), 't-welcome');
-    db.close();
+    writeSentEmailRow(hark.dbPath, { id: 'send-1', projectId: hark.project.id, personId: ann.id, sentEventId: 'sent-1', links: tracked.links, templateId: 't-welcome' });
 
     const created = await api.post('/api/v1/segments', { name: 'Clicked welcome', rules: { type: 'email', op: 'clicked', template: 't-welcome', window: { lastDays: 7 } } });
     expect(created.status).toBe(201);

@@ -103,3 +103,14 @@ describe('the console’s email preview frame', () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
   });
 });
+
+describe('who may preview', () => {
+  it('needs only read access to preview (agents may), but content.write to save', async () => {
+    const { actionFor } = await import('../src/http/admin-access.js');
+    expect(actionFor('POST', '/email-templates/preview')).toBe('read');
+    expect(actionFor('POST', '/email-templates/abc/preview')).toBe('read');
+    expect(actionFor('POST', '/email-templates')).toBe('content.write');
+    expect(actionFor('PATCH', '/email-templates/abc')).toBe('content.write');
+    expect(actionFor('POST', '/email-templates/abc/preview/x')).toBe('content.write');
+  });
+});

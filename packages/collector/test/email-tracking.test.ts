@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyChainToken } from '../src/chain/chain-token.js';
 import { addTracking } from '../src/email/track-links.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/email/unsubscribe-link.js';
+import { writeSentEmailRow } from './email-send-fixture.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 
 let hark: TestCollector | null = null;
@@ -13,22 +14,13 @@ afterEach(async () => {
 
 const BASE = 'https://hark.test';
 
-/**
- * The send rows are the sending path's (email-send); these tests write the columns
- * email/send-lookup.ts documents, as that path will.
- */
-function writeSend(dbPath: string, send: { id: string; projectId: string; personId: string | null; sentEventId: string | null; links: string[]; toEmail?: string | null }): void {
-  const db = new Database(dbPath);
-  db.exec('CREATE TABLE IF NOT EXISTS email_sends (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, person_id TEXT, sent_event_id TEXT, links_json TEXT, to_email TEXT)');
-  db.prepare('INSERT INTO email_sends (id, project_id, person_id, sent_event_id, links_json, to_email) VALUES (?, ?, ?, ?, ?, ?)').run(
-    send.id, send.projectId, send.personId, send.sentEventId, JSON.stringify(send.links), send.toEmail ?? null,
-  );
-  db.close();
-}
+/** A sent row in the sending path's real email_sends table (the columns email/send-lookup.ts reads). */
+const writeSend = writeSentEmailRow;
 
-function emailEvents(dbPath: string): { name: string; properties: Record<string, unknown>; context: Record<string, unknown>; message_id: string; person_id: string }[] {
+type EmailEventRow = { name: string; message_id: string; person_id: string; parent_id: string | null; root_id: string | null };
+function emailEvents(dbPath: string): (EmailEventRow & { properties: Record<string, unknown>; context: Record<string, unknown> })[] {
   const db = new Database(dbPath, { readonly: true });
-  const rows = db.prepare("SELECT name, properties, context, message_id, person_id FROM events WHERE name LIKE 'Email %' ORDER BY seq").all() as { name: string; properties: string; context: string; message_id: string; person_id: string }[];
+  const rows = db.prepare("SELECT name, properties, context, message_id, person_id, parent_id, root_id FROM events WHERE name LIKE 'Email %' ORDER BY seq").all() as (EmailEventRow & { properties: string; context: string })[];
   db.close();
   return rows.map((row) => ({ ...row, properties: JSON.parse(row.properties), context: JSON.parse(row.context) }));
 }
@@ -56,7 +48,7 @@ describe('email tracking', () => {
     expect(landing.hash).toBe('#top');
     const events = emailEvents(hark.dbPath);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ name: 'Email Clicked', person_id: ann.id, properties: { sendId: 'send-1', url: 'https://shop.test/sale?x=1#top', linkIndex: 0 }, context: { hark: { parentId: 'sent-1', rootId: 'sent-1' } } });
+    expect(events[0]).toMatchObject({ name: 'Email Clicked', person_id: ann.id, properties: { sendId: 'send-1', url: 'https://shop.test/sale?x=1#top', linkIndex: 0 }, context: { hark: { parentId: 'sent-1', rootId: 'sent-1' } }, parent_id: 'sent-1', root_id: 'sent-1' });
     expect(verifyChainToken(ann.secret, landing.searchParams.get('hk_chain')!)).toEqual({ rootId: 'sent-1', parentId: events[0]!.message_id, personId: ann.id });
 
     // The same click within the minute is one event; a minute later it is another.
@@ -101,7 +93,7 @@ describe('email tracking', () => {
     }
     const events = emailEvents(hark.dbPath);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ name: 'Email Opened', person_id: ann.id, properties: { sendId: 'send-2' }, context: { hark: { parentId: 'sent-2', rootId: 'sent-2' } } });
+    expect(events[0]).toMatchObject({ name: 'Email Opened', person_id: ann.id, properties: { sendId: 'send-2' }, context: { hark: { parentId: 'sent-2', rootId: 'sent-2' } }, parent_id: 'sent-2', root_id: 'sent-2' });
     expect((await hark.app.request(pixel.replace('.gif', '.png'))).status).toBe(404);
     expect((await hark.app.request(pixel.replace(/\/e\/o\/./, '/e/o/x'))).status).toBe(404);
     // A click token is not an open token.
@@ -109,11 +101,12 @@ describe('email tracking', () => {
     expect((await hark.app.request(`${/\/e\/c\/([^"]+)"/.exec(click)![0]!.slice(0, -1).replace('/e/c/', '/e/o/')}.gif`)).status).toBe(404);
   });
 
-  it('answers 404 for every tracking URL while no send table exists yet', async () => {
+  it('answers 404 for a correctly signed token naming a send that does not exist', async () => {
     hark = await startCollector();
     const ann = await withContact(hark);
-    const pixel = /https:\/\/hark\.test(\/e\/o\/[^"]+\.gif)/.exec(addTracking('', { sendId: 's', baseUrl: BASE, secret: ann.secret }).html)![1]!;
+    const pixel = /https:\/\/hark\.test(\/e\/o\/[^"]+\.gif)/.exec(addTracking('', { sendId: 'no-such-send', baseUrl: BASE, secret: ann.secret }).html)![1]!;
     expect((await hark.app.request(pixel)).status).toBe(404);
+    expect(emailEvents(hark.dbPath)).toHaveLength(0);
   });
 });
 

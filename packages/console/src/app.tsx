@@ -36,6 +36,7 @@ import { TeamPage } from './pages/team-page.js';
 import { WebhooksPage } from './pages/webhooks-page.js';
 import { TemplateEditorPage } from './email/template-editor-page.js';
 import { TemplateListPage } from './email/template-list-page.js';
+import { TemplateSendsPage } from './email/template-sends-page.js';
 import { ConsoleContext, useConsole, type ConsoleState } from './state/console-context.js';
 
 /** Pages anyone may open; every other page needs a session and shows the login form without one. */
@@ -108,6 +109,7 @@ function Routes() {
         <Route path="/console/outbox" component={OutboxPage} />
         <Route path="/console/outbox/:id" component={OutboxMailPage} />
         <Route path="/console/email-templates" component={TemplateListPage} />
+        <Route path="/console/email-sends" component={TemplateSendsPage} />
         <Route path="/console/email-templates/new" component={TemplateEditorPage} />
         <Route path="/console/email-templates/:id" component={TemplateEditorPage} />
         <Route path="/console/settings" component={SettingsPage} />

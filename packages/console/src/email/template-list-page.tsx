@@ -15,13 +15,16 @@ export function TemplateListPage() {
     <>
       <h1>Email templates</h1>
       <p class="hint">Subject, text and HTML written in Liquid over the contact's traits, their company, the event that sent the email and the data of the send.</p>
-      {canEdit ? (
-        <div class="actions">
+      <div class="actions">
+        {canEdit ? (
           <a class="button primary" href="/console/email-templates/new">
             New template
           </a>
-        </div>
-      ) : null}
+        ) : null}
+        <a class="button" href="/console/email-sends">
+          Sends
+        </a>
+      </div>
       {!templates.data ? (
         <Loading error={templates.error} retry={templates.reload} />
       ) : items.length === 0 ? (
