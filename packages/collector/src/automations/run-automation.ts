@@ -1,4 +1,5 @@
 import { SEGMENT_EXITED } from '../audiences/membership.js';
+import { settleChain } from '../chain/chain-root.js';
 import type { Clock } from '../clock.js';
 import type { JobHandler } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
@@ -6,6 +7,7 @@ import { evaluateRule, factsNeeded } from '../rules/index.js';
 import type { IngestTx } from '../store/ports.js';
 import type { RunPatch } from '../store/automation-store.js';
 import type { Store } from '../store/store.js';
+import type { NormalizedEvent } from '../store/types.js';
 import { ActionFailure, createActionRegistry, type ActionHandler } from './actions/action-handler.js';
 import { builtinActions } from './actions/builtin-actions.js';
 import { AUTOMATION_EVENT_JOB, AUTOMATION_STEP_JOB, ENTRY_STEP, entryJob, stepJob, type EventPayload, type StepPayload } from './automation-jobs.js';
@@ -55,14 +57,14 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
   const end = (tx: IngestTx, projectId: string, personId: string, run: AutomationRun, status: 'finished' | 'exited' | 'failed', reason: string, now: number): Promise<void> =>
     (async () => {
       await patch(projectId, run, { status, reason, stepId: null, waitingFor: null, finishedAt: now });
-      await tx.events.insert(projectId, personId, runEvent(AUTOMATION_EXITED, `hark-run-${run.id}-exit`, run.rootId, { automationId: run.automationId, runId: run.id, status, reason, stepId: run.stepId }, now));
+      await insertRunEvent(tx, projectId, personId, runEvent(AUTOMATION_EXITED, `hark-run-${run.id}-exit`, run.rootId, { automationId: run.automationId, runId: run.id, status, reason, stepId: run.stepId }, now));
     })();
 
   /** Leaves `step` by `edge`: to the step it names (a job due now), or the end of the run. */
   const leave = async (tx: IngestTx, projectId: string, personId: string, run: AutomationRun, step: Step, edge: string, now: number): Promise<void> => {
     const target = edgesOf(step).find(([name]) => name === edge)?.[1] ?? null;
     await runs.log(projectId, run.automationId, run.id, run.visit, step.id, edge, now);
-    await tx.events.insert(projectId, personId, runEvent(AUTOMATION_STEP, `hark-run-${run.id}-${run.visit}`, run.rootId, { automationId: run.automationId, runId: run.id, stepId: step.id, stepType: step.type, outcome: edge }, now));
+    await insertRunEvent(tx, projectId, personId, runEvent(AUTOMATION_STEP, `hark-run-${run.id}-${run.visit}`, run.rootId, { automationId: run.automationId, runId: run.id, stepId: step.id, stepType: step.type, outcome: edge }, now));
     if (target === null) return end(tx, projectId, personId, run, 'finished', step.type === 'exit' ? 'exit_step' : 'completed', now);
     await patch(projectId, run, { status: 'active', stepId: target, visit: run.visit + 1, waitingFor: null, reason: null });
     await tx.jobs.enqueue(stepJob(projectId, run, target, run.visit + 1, now), now);
@@ -88,7 +90,7 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
       const { ever, open } = await runs.countFor(projectId, automation.id, person.id);
       if ((automation.entry === 'once' && ever > 0) || (automation.entry === 'one_at_a_time' && open > 0)) return;
       await runs.insert(projectId, { id: p.runId, automationId: automation.id, personId: person.id, stepId: start, visit: 1, rootId, at: now });
-      await tx.events.insert(projectId, person.id, runEvent(AUTOMATION_ENTERED, `hark-run-${p.runId}-entered`, rootId, { automationId: automation.id, automationName: automation.name, runId: p.runId }, now));
+      await insertRunEvent(tx, projectId, person.id, runEvent(AUTOMATION_ENTERED, `hark-run-${p.runId}-entered`, rootId, { automationId: automation.id, automationName: automation.name, runId: p.runId }, now));
       const run = (await runs.get(projectId, p.runId))!;
       if (start === null) return end(tx, projectId, person.id, run, 'finished', 'completed', now);
       await tx.jobs.enqueue(stepJob(projectId, run, start, 1, now), now);
@@ -200,4 +202,9 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
     },
     [AUTOMATION_EVENT_JOB]: async (job, { clock }) => onEvent(job, job.payload as EventPayload, clock),
   };
+}
+
+/** A run's timeline event, stored in the run's chain (its root, as the write path settles it). */
+async function insertRunEvent(tx: IngestTx, projectId: string, personId: string, event: NormalizedEvent): Promise<void> {
+  await tx.events.insert(projectId, personId, event, await settleChain(tx.events, projectId, event));
 }
