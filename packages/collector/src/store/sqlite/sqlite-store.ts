@@ -102,8 +102,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const lists = createSqliteLists(db, audienceUnit);
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
-  const companies = createSqliteCompanies(db, contacts);
-  const imports = createSqliteImports(db, contacts, () => clock.now());
+  const companies = createSqliteCompanies(db, contacts, audienceUnit);
+  const imports = createSqliteImports(db, contacts, () => clock.now(), audienceUnit);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -245,7 +245,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async patchPersonTraits(projectId, personId, changes, at) {
       const id = resolveId(projectId, personId);
-      return traits.patch(projectId, id, changes, at) ? detail(projectId, id) : null;
+      // A console edit re-evaluates the segments that read the keys it changed.
+      const patched = await audienceUnit(1, (changed) => {
+        const done = traits.patch(projectId, id, changes, at);
+        if (done) changed.mark(projectId, id, { traits: Object.keys(changes) });
+        return done;
+      });
+      return patched ? detail(projectId, id) : null;
     },
 
     async exportPerson(projectId, personId) {
