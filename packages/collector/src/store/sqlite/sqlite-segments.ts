@@ -85,9 +85,9 @@ export function createSqliteSegments(db: Database, clock: Clock, audience: Audie
       WHERE m.project_id = ? AND m.person_id = ? ORDER BY m.entered_at DESC, s.id`),
     alias: db.prepare('SELECT person_id FROM person_aliases WHERE project_id = ? AND alias_id = ?').pluck(),
     person: db.prepare(`SELECT ${PERSON_COLUMNS} FROM people p WHERE p.project_id = ? AND p.id = ?`),
-    forgetMembers: db.prepare(`DELETE FROM segment_members WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
+    forgetMembers: db.prepare(`DELETE FROM segment_members INDEXED BY segment_members_by_person WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
     forgetCounts: db.prepare(`DELETE FROM event_daily_counts WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
-    forgetLists: db.prepare(`DELETE FROM list_members WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
+    forgetLists: db.prepare(`DELETE FROM list_members INDEXED BY list_members_by_person WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
     forgetRecheck: db.prepare(`DELETE FROM audience_rechecks WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`),
   };
 
