@@ -216,6 +216,9 @@ async function csvImport(options: AudienceOptions, log: (line: string) => void):
   }
 }
 
+/** The import alone (`node --import tsx bench/audiences.ts --import-only=N`), for a quick check. */
+export const measureImport = csvImport;
+
 export async function measureAudiences(options: AudienceOptions, log: (line: string) => void): Promise<AudienceResults> {
   const dataset = await onDataset(options, log);
   const ingest = await ingestRatio(options, log);
