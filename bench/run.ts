@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureAudiences, renderAudiences, type AudienceOptions } from './audiences.js';
 import { measureEligibility, type EligibilityOptions } from './eligibility.js';
 import { measureHostPage, type HostPageOptions } from './host-page.js';
 import { measureIdentify, type IdentifyOptions } from './identify.js';
@@ -15,7 +16,7 @@ import { measureWeights } from './weights.js';
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify; and
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences; and
  *                       scaling (opt-in, never part of a plain run: it generates up to 5M events)
  *   --seed=N            data sets and request streams (default 42)
  *   --no-build          measure the App as it is in packages/sdk/dist
@@ -25,7 +26,7 @@ import { measureWeights } from './weights.js';
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
-const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify'] as const;
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences'] as const;
 /** Run only when named in --only. */
 const OPT_IN = ['scaling'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof OPT_IN)[number];
@@ -54,6 +55,7 @@ interface Plan {
   eligibility: Omit<EligibilityOptions, 'seed'>;
   identify: Omit<IdentifyOptions, 'seed'>;
   scaling: Omit<ScalingOptions, 'seed'>;
+  audiences: Omit<AudienceOptions, 'seed'>;
 }
 
 const FULL: Plan = {
@@ -69,6 +71,12 @@ const FULL: Plan = {
   },
   identify: { histories: [10, 1000, 10_000], visitors: 15 },
   scaling: { sizes: [100_000, 1_000_000, 5_000_000], ingestMs: 6000, eligibilityRate: 1000, eligibilityMs: 8000, warmupMs: 2000 },
+  audiences: {
+    size: { people: 50_000, events: 1_000_000, messages: 50 },
+    ingest: { people: 2000, events: 30_000, rounds: 3 },
+    importRows: 100_000,
+    eligibilityRequests: 3000,
+  },
 };
 
 const QUICK: Plan = {
@@ -78,6 +86,7 @@ const QUICK: Plan = {
   eligibility: { ...FULL.eligibility, size: { people: 2000, events: 20_000, messages: 50 }, alsoBeside: [], durationMs: 2000, warmupMs: 500 },
   identify: { histories: [10, 100, 1000], visitors: 3 },
   scaling: { sizes: [20_000, 100_000], ingestMs: 1500, eligibilityRate: 1000, eligibilityMs: 2000, warmupMs: 500 },
+  audiences: { size: { people: 2000, events: 20_000, messages: 50 }, ingest: { people: 500, events: 5000, rounds: 1 }, importRows: 5000, eligibilityRequests: 300 },
 };
 
 async function main(): Promise<void> {
@@ -126,11 +135,19 @@ async function main(): Promise<void> {
   results.eligibility = await run('eligibility', () => measureEligibility({ seed: args.seed, ...plan.eligibility }, log));
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
   results.scaling = await run('scaling', () => measureScaling({ seed: args.seed, ...plan.scaling }, log));
+  const audiences = await run('audiences', () => measureAudiences({ seed: args.seed, ...plan.audiences }, log));
 
   results.machine.loadEnd = currentLoad();
   results.durationMs = Date.now() - started;
-  const section = renderResults(results);
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  let section = renderResults(results);
+  if (audiences) {
+    // Issue 11's figures, in-process (bench/audiences.ts says what each one measures).
+    const lines = ['', '### Audiences (issue 11; in-process, `bench/audiences.ts`)', '', ...renderAudiences(audiences), ''];
+    const end = section.lastIndexOf('\n');
+    section = `${section.slice(0, end)}\n${lines.join('\n')}${section.slice(end)}`;
+    writeFileSync(join(ROOT, '.bench', 'audiences.json'), JSON.stringify(audiences, null, 2));
+  }
   writeFileSync(join(ROOT, '.bench', `results-${results.mode}.json`), JSON.stringify(results, null, 2));
   const complete = SECTIONS.every((name) => args.sections.has(name));
   if (!args.quick && complete) {

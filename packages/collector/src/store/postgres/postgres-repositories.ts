@@ -126,7 +126,7 @@ export function createPostgresRepositories(client: pg.PoolClient, locking: Ident
     people: {
       async setLocation(personId, geo) {
         const text = JSON.stringify(geo);
-        await query(client, 'UPDATE people SET geo = $1 WHERE id = $2 AND geo IS DISTINCT FROM $1', [text, personId]);
+        return ((await query(client, 'UPDATE people SET geo = $1 WHERE id = $2 AND geo IS DISTINCT FROM $1', [text, personId])).rowCount ?? 0) > 0;
       },
       async get(personId) {
         const row = await one<PersonRow>(client, 'SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = $1 FOR UPDATE', [personId]);
@@ -169,7 +169,7 @@ export function createPostgresRepositories(client: pg.PoolClient, locking: Ident
       },
       // Kept to the minute, as on SQLite (sqlite-repositories.ts says why).
       async touch(personId, at, resolution) {
-        await query(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution });
+        return ((await query(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution })).rowCount ?? 0) > 0;
       },
     },
     companies: {

@@ -29,7 +29,8 @@ export interface FactsLoader {
 export function createFactsLoader(db: Database): FactsLoader {
   const q = {
     person: db.prepare('SELECT id, kind, user_id, email, traits, created_at, last_seen_at, geo FROM people WHERE project_id = ? AND id = ?'),
-    lists: db.prepare(`SELECT DISTINCT list_id FROM list_members WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`).pluck(),
+    // INDEXED BY: without it the planner walks every list row of the project (the primary key's prefix).
+    lists: db.prepare(`SELECT DISTINCT list_id FROM list_members INDEXED BY list_members_by_person WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES}`).pluck(),
     companies: db.prepare(`SELECT c.traits FROM company_members m JOIN companies c ON c.project_id = m.project_id AND c.id = m.company_id
       WHERE m.project_id = @project AND m.person_id = @id`).pluck(),
     days: db.prepare(`SELECT event, day, sum(count) AS n FROM event_daily_counts

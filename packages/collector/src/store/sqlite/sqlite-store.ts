@@ -35,9 +35,13 @@ import { createSqliteChains } from './sqlite-chains.js';
 import { createSqliteHookSources } from './sqlite-hook-sources.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
-import { createSqliteSegments } from './sqlite-segments.js';
 import { createSqliteEmailTemplates } from './sqlite-email-templates.js';
 import { createSqliteSendLookup } from './sqlite-send-lookup.js';
+import { createSqliteSegments, type AudienceUnit } from './sqlite-segments.js';
+import { createSqliteAudienceRows } from './sqlite-audience-rows.js';
+import { createChangedPeople } from '../../audiences/changed-people.js';
+import { createSegmentCatalog } from '../../audiences/segment-catalog.js';
+import { trackIngestChanges } from '../../audiences/track-ingest-changes.js';
 import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -85,39 +89,35 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const automations = createSqliteAutomations(db);
   const jobs = createSqliteJobs(db);
   const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
-  const segments = createSqliteSegments(db, clock, createFactsLoader(db), automationTap.timelineEvent);
-  const rows = createSqliteRepositories(db);
+  const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue };
   const personGeo = createSqlitePersonGeo(db);
-  // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
-  // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
-  // re-evaluated in the same transaction (segments.afterBatch, in transact below).
-  const repositories: IngestTx = {
-    ...rows,
-    jobs: jobs.queue,
-    events: {
-      ...rows.events,
-      insert(projectId, personId, event, chain) {
-        rows.events.insert(projectId, personId, event, chain);
-        segments.afterStore(projectId, personId, event);
-      },
-    },
-  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
   const groupCommit = createGroupCommit(db, walSync ? { syncWal: walSync.sync } : undefined);
+
+  // Audiences (issue 11; ARCHITECTURE.md "Audiences"): the domain re-evaluates kept membership
+  // through these repositories, in the transaction of the write that changed the person.
+  const audience = createSqliteAudienceRows(db, createFactsLoader(db), automationTap.timelineEvent);
+  const catalog = createSegmentCatalog();
+  const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
+  const audienceUnit: AudienceUnit = (weight, work) =>
+    groupCommit.run(weight, async () => {
+      const changed = createChangedPeople();
+      const result = await work(changed, audience);
+      if (changed.size) await changed.reevaluate(audience, catalog, clock.now());
+      return result;
+    });
+  const segments = createSqliteSegments(db, clock, audience, catalog, audienceUnit);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
-  const lists = createSqliteLists(db, (projectId, personIds, listId, added) => {
-    segments.listsChanged(projectId, personIds, listId);
-    if (added) automationTap.listAdded(projectId, personIds, listId, added.at);
-  });
+  const lists = createSqliteLists(db, audienceUnit, automationTap.listAdded);
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
-  const companies = createSqliteCompanies(db, contacts);
-  const imports = createSqliteImports(db, contacts, () => clock.now());
+  const companies = createSqliteCompanies(db, contacts, audienceUnit);
+  const imports = createSqliteImports(db, contacts, () => clock.now(), audienceUnit);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -191,11 +191,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async transact(weight, work) {
-      return groupCommit.run(weight, async () => {
-        segments.beforeBatch();
-        const result = await work(repositories);
-        segments.afterBatch();
-        return result;
+      // Each stored event bumps its person's daily counts; what the unit changed is marked and
+      // re-evaluated at its end, in the same transaction (audiences/track-ingest-changes.ts).
+      return audienceUnit(weight, async (changed) => {
+        // Loads (and caches) the project's segments once, so `hasSegments` can answer from memory.
+        return work(trackIngestChanges(rows, audience, changed, hasSegments));
       });
     },
 
@@ -234,7 +234,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async lookupPerson(projectId: string, lookup: PersonLookup) {
       const [type, value] =
         'userId' in lookup ? ['user', lookup.userId] : 'anonymousId' in lookup ? ['anonymous', lookup.anonymousId] : ['email', lookup.email];
-      const personId = repositories.identities.find(projectId, type as IdentityType, value) as string | null;
+      const personId = rows.identities.find(projectId, type as IdentityType, value) as string | null;
       return personId ? detail(projectId, personId) : null;
     },
 
@@ -259,7 +259,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async patchPersonTraits(projectId, personId, changes, at) {
       const id = resolveId(projectId, personId);
-      return traits.patch(projectId, id, changes, at) ? detail(projectId, id) : null;
+      // A console edit re-evaluates the segments that read the keys it changed.
+      const patched = await audienceUnit(1, (changed) => {
+        const done = traits.patch(projectId, id, changes, at);
+        if (done) changed.mark(projectId, id, { traits: Object.keys(changes) });
+        return done;
+      });
+      return patched ? detail(projectId, id) : null;
     },
 
     async exportPerson(projectId, personId) {
