@@ -13,8 +13,8 @@ import { createSignIn, setupUrl } from './team/index.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const config = readConfig(process.env, root);
 // SQLite is the embedded default; HARK_DATABASE_URL puts the store on PostgreSQL (docs/SCALING.md).
-const store = config.databaseUrl ? await openPostgresStore({ url: config.databaseUrl }) : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
-const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}` : `SQLite: ${config.dbPath}`;
+const store = config.databaseUrl ? await openPostgresStore({ url: config.databaseUrl, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) }) : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
+const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}${config.databaseSchema ? ` (schema ${config.databaseSchema})` : ''}` : `SQLite: ${config.dbPath}`;
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });
 // The first admin: from the environment, or through a one-time link printed below. A new link
 // is made at every start while the team is empty; only its hash is stored, so the old one stops working.
