@@ -39,9 +39,12 @@ export async function writeEvents(
   };
   const checkErasures = await tx.identities.anyErased(projectId);
   const outcomes: IngestOutcome[] = [];
+  // Stored before this batch, and stored by it (a batch may repeat a messageId).
+  const stored = await tx.events.stored(projectId, events.map((event) => event.messageId));
+  const storedNow = new Set<string>();
 
   for (const event of events) {
-    if (await tx.events.exists(projectId, event.messageId)) {
+    if (stored.has(event.messageId) || storedNow.has(event.messageId)) {
       outcomes.push({ status: 'duplicate' });
       continue;
     }
@@ -74,6 +77,7 @@ export async function writeEvents(
     // does not move them either.
     if (event.geo && !resolved.locked) await tx.people.setLocation(personId, event.geo);
     await tx.events.insert(projectId, personId, event);
+    storedNow.add(event.messageId);
     for (const hook of afterStore) await hook(tx, projectId, personId, event);
     const seen = lastSeen.get(personId);
     if (seen === undefined || event.timestamp > seen) lastSeen.set(personId, event.timestamp);

@@ -30,8 +30,13 @@ export interface StoredPerson {
 }
 
 export interface EventRepository {
-  exists(projectId: string, messageId: string): Io<boolean>;
-  /** Stores the event on `personId`, with the JSON strings `event.stored` already holds. */
+  /** Which of these messageIds are stored already: one read per batch, not one per event (a round trip each on PostgreSQL). */
+  stored(projectId: string, messageIds: readonly string[]): Io<ReadonlySet<string>>;
+  /**
+   * Stores the event on `personId`, with the JSON strings `event.stored` already holds. A store
+   * may hold the row until the unit of work ends (PostgreSQL writes a batch's events in one
+   * multi-row INSERT before COMMIT); nothing in the unit reads events back.
+   */
   insert(projectId: string, personId: string, event: NormalizedEvent): Io<void>;
 }
 

@@ -124,7 +124,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             // so a unit that keeps meeting new contention still ends.
             const tx = createPostgresRepositories(client, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 });
             await tx.lockFirst();
-            return work(tx);
+            const result = await work(tx);
+            await tx.flush();
+            return result;
           });
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !retryable(error)) throw error;

@@ -77,7 +77,7 @@ export function createSqliteRepositories(db: Database): IngestTx {
 
   return {
     events: {
-      exists: (projectId, messageId) => q.eventExists.get(projectId, messageId) === 1,
+      stored: (projectId, messageIds) => new Set(messageIds.filter((messageId) => q.eventExists.get(projectId, messageId) === 1)),
       insert(projectId, personId, event: NormalizedEvent) {
         const { stored } = event;
         q.insertEvent.run(projectId, event.messageId, personId, event.type, event.name, event.anonymousId, event.userId,
