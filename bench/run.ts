@@ -5,6 +5,7 @@ import { measureEligibility, type EligibilityOptions } from './eligibility.js';
 import { measureHostPage, type HostPageOptions } from './host-page.js';
 import { measureIdentify, type IdentifyOptions } from './identify.js';
 import { measureIngest, type IngestOptions } from './ingest.js';
+import { measurePostgres, type PostgresOptions } from './postgres.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { cleanUp, cleanUpNow, ROOT } from './processes.js';
 import { renderResults, writeResults, type BenchResults } from './report.js';
@@ -14,7 +15,9 @@ import { measureWeights } from './weights.js';
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, postgres
+ *                       (postgres needs a PostgreSQL: HARK_BENCH_DATABASE_URL or HARK_TEST_DATABASE_URL,
+ *                       else postgres://postgres@127.0.0.1:5432/test; a full run notes it and goes on without one)
  *   --seed=N            data sets and request streams (default 42)
  *   --no-build          measure the App as it is in packages/sdk/dist
  *   --cpu-slowdown=N    host page with Chromium's CPU slowed N× (4 = Lighthouse mobile)
@@ -23,7 +26,7 @@ import { measureWeights } from './weights.js';
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
-const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify'] as const;
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]) {
@@ -48,6 +51,7 @@ interface Plan {
   ingest: Omit<IngestOptions, 'seed'>;
   eligibility: Omit<EligibilityOptions, 'seed'>;
   identify: Omit<IdentifyOptions, 'seed'>;
+  postgres: Omit<PostgresOptions, 'seed'>;
 }
 
 const FULL: Plan = {
@@ -62,6 +66,7 @@ const FULL: Plan = {
     warmupMs: 3000,
   },
   identify: { histories: [10, 1000, 10_000], visitors: 15 },
+  postgres: { rounds: 3, durationMs: 4000, warmupMs: 1500, connections: 32, eligibility: { rate: 2000, durationMs: 10_000, warmupMs: 2000, messages: 50 } },
 };
 
 const QUICK: Plan = {
@@ -70,6 +75,7 @@ const QUICK: Plan = {
   // The same rates as a full run, on a smaller data set, for less time.
   eligibility: { ...FULL.eligibility, size: { people: 2000, events: 20_000, messages: 50 }, alsoBeside: [], durationMs: 2000, warmupMs: 500 },
   identify: { histories: [10, 100, 1000], visitors: 3 },
+  postgres: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 32, eligibility: { rate: 2000, durationMs: 2000, warmupMs: 500, messages: 50 } },
 };
 
 async function main(): Promise<void> {
@@ -117,6 +123,18 @@ async function main(): Promise<void> {
   results.ingest = await run('ingest', () => measureIngest({ seed: args.seed, ...plan.ingest }, log));
   results.eligibility = await run('eligibility', () => measureEligibility({ seed: args.seed, ...plan.eligibility }, log));
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
+  results.postgres = await run('postgres', async () => {
+    try {
+      return await measurePostgres({ seed: args.seed, ...plan.postgres }, log);
+    } catch (error) {
+      // No PostgreSQL on this machine: the rest of the run stands, and the report says so.
+      if (args.sections.size === 1) throw error;
+      const message = `PostgreSQL section not measured: ${String((error as Error).message ?? error).split('\n')[0]}`;
+      results.notes.push(message);
+      log(message);
+      return undefined;
+    }
+  });
 
   results.machine.loadEnd = currentLoad();
   results.durationMs = Date.now() - started;

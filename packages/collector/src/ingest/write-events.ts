@@ -1,5 +1,6 @@
 import { erasureKey } from '../identity/erasure-key.js';
 import { advanceKind, mergeTraits } from '../identity/identity-rules.js';
+import { isPlaceholderId } from '../identity/placeholder-ids.js';
 import { mergePeople, resolvePerson, type Warning } from '../identity/resolve-person.js';
 import { recordInteraction } from '../messages/record-interaction.js';
 import type { IngestTx } from '../store/ports.js';
@@ -42,6 +43,7 @@ export async function writeEvents(
   // Stored before this batch, and stored by it (a batch may repeat a messageId).
   const stored = await tx.events.stored(projectId, events.map((event) => event.messageId));
   const storedNow = new Set<string>();
+  await tx.identities.prefetch(projectId, identitiesNamed(events));
 
   for (const event of events) {
     if (stored.has(event.messageId) || storedNow.has(event.messageId)) {
@@ -85,6 +87,20 @@ export async function writeEvents(
   }
   for (const [personId, at] of lastSeen) await tx.people.touch(personId, at, LAST_SEEN_RESOLUTION_MS);
   return outcomes;
+}
+
+/** The identities the batch's events will be resolved by (resolve-person.ts), each once, placeholders left out. */
+function identitiesNamed(events: readonly NormalizedEvent[]): [IdentityType, string][] {
+  const named = new Map<string, [IdentityType, string]>();
+  const add = (type: IdentityType, value: string | null) => {
+    if (value !== null && !isPlaceholderId(value)) named.set(`${type}\u0000${value}`, [type, value]);
+  };
+  for (const event of events) {
+    add('anonymous', event.type === 'alias' ? event.previousId : event.anonymousId);
+    add('user', event.userId);
+    add('email', event.email);
+  }
+  return [...named.values()];
 }
 
 /** Erased identifiers are compared in the form they were recorded in (identity/erasure-key.ts). */

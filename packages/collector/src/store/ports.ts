@@ -45,6 +45,11 @@ export interface IdentityRepository {
   find(projectId: string, type: IdentityType, value: string): Io<string | null>;
   /** Adds the identity unless it exists (then it keeps pointing where it did). */
   add(projectId: string, type: IdentityType, value: string, personId: string, at: number): Io<void>;
+  /**
+   * A hint before a batch: the identities its events name. A store whose reads are round trips
+   * (PostgreSQL) may lock and read them all at once; `find` answers the same either way.
+   */
+  prefetch(projectId: string, identities: readonly (readonly [IdentityType, string])[]): Io<void>;
   /** True once any identity of the project was erased; false lets ingest skip `isErased`. */
   anyErased(projectId: string): Io<boolean>;
   isErased(projectId: string, type: IdentityType, value: string): Io<boolean>;

@@ -88,6 +88,12 @@ export function createPostgresRepositories(
     locked.add(key);
   };
   const personUpdates = new Map<string, string>();
+  /** Waits for every key, in the order given, in one statement (volatile functions run after the ORDER BY). */
+  const lockAll = async (keys: readonly string[]): Promise<void> => {
+    if (keys.length === 0) return;
+    await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i', [keys]);
+    for (const key of keys) locked.add(key);
+  };
   /*
    * Round trips are what a PostgreSQL unit of work spends its time on (one per statement, where
    * SQLite's are function calls), so within one transaction:
@@ -107,10 +113,7 @@ export function createPostgresRepositories(
 
   return {
     async lockFirst() {
-      for (const key of [...new Set(locking.lockFirst)].sort()) {
-        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
-        locked.add(key);
-      }
+      await lockAll([...new Set(locking.lockFirst)].sort());
     },
     async flush() {
       while (pendingEvents.length > 0) {
@@ -140,6 +143,32 @@ export function createPostgresRepositories(
         const row = await one<{ person_id: string }>(client, 'SELECT person_id FROM identities WHERE project_id = $1 AND type = $2 AND value = $3', [projectId, type, value]);
         identities.set(key, row?.person_id ?? null);
         return row?.person_id ?? null;
+      },
+      /*
+       * The batch's identities in three statements: their locks (waited for in the one sorted
+       * order when this unit holds none, else only tried, as lockIdentity does), their rows, and
+       * the people they point at, FOR UPDATE. Every find and get after that is answered from memory.
+       */
+      async prefetch(projectId, named) {
+        const wanted = named.filter(([type, value]) => !identities.has(identityKey(projectId, type, value)));
+        if (wanted.length === 0) return;
+        const keys = [...new Set(wanted.map(([type, value]) => identityLockKey(projectId, type, value)))].filter((key) => !locked.has(key)).sort();
+        if (locked.size === 0 || locking.alwaysWait) {
+          await lockAll(keys);
+        } else if (keys.length > 0) {
+          const { rows: got } = await client.query<{ k: string; got: boolean }>('SELECT k::text, pg_try_advisory_xact_lock(k) AS got FROM unnest($1::bigint[]) AS t(k)', [keys]);
+          for (const row of got) if (row.got) locked.add(row.k);
+          if (got.some((row) => !row.got)) throw new RetryUnitOfWork('An identity lock of this batch is held by another transaction.', [...locked, ...keys]);
+        }
+        const found = await client.query<{ type: string; value: string; person_id: string }>(
+          `SELECT i.type, i.value, i.person_id FROM identities i JOIN unnest($2::text[], $3::text[]) AS w(type, value) ON i.type = w.type AND i.value = w.value
+           WHERE i.project_id = $1`, [projectId, wanted.map(([type]) => type), wanted.map(([, value]) => value)]);
+        for (const [type, value] of wanted) identities.set(identityKey(projectId, type, value), null);
+        for (const row of found.rows) identities.set(identityKey(projectId, row.type, row.value), row.person_id);
+        const ids = [...new Set(found.rows.map((row) => row.person_id))].filter((id) => !people.has(id));
+        if (ids.length === 0) return;
+        const read = await client.query<PersonRow>('SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+        for (const row of read.rows) people.set(row.id, toStoredPerson(row));
       },
       async add(projectId, type, value, personId, at) {
         await lockIdentity(projectId, type, value);

@@ -85,6 +85,8 @@ export function createSqliteRepositories(db: Database): IngestTx {
       },
     },
     identities: {
+      // Reads here are function calls; nothing to gain from reading ahead.
+      prefetch: () => undefined,
       find: (projectId, type: IdentityType, value) => (q.findIdentity.get(projectId, type, value) as string | undefined) ?? null,
       add: (projectId, type, value, personId, at) => void q.insertIdentity.run(projectId, type, value, personId, at),
       anyErased: (projectId) => q.anyErased.get(projectId) === 1,
