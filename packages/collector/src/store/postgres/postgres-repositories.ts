@@ -276,12 +276,12 @@ export function createPostgresRepositories(
       },
       async latest(projectId, messageId, personId) {
         const row = await one<{ id: string }>(client, `SELECT id FROM deliveries WHERE project_id = @project AND message_id = @message
-          AND person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at DESC, id DESC LIMIT 1`, { project: projectId, message: messageId, id: personId });
+          AND person_id ${PERSON_AND_ALIASES} ORDER BY created_at DESC, id DESC LIMIT 1`, { project: projectId, message: messageId, id: personId });
         return row?.id ?? null;
       },
       async count(projectId, messageId, personId) {
         const row = await one<{ n: number }>(client, `SELECT count(*) AS n FROM deliveries WHERE project_id = @project AND message_id = @message
-          AND person_id IN ${PERSON_AND_ALIASES}`, { project: projectId, message: messageId, id: personId });
+          AND person_id ${PERSON_AND_ALIASES}`, { project: projectId, message: messageId, id: personId });
         return row!.n;
       },
       async insert(deliveryId, projectId, messageId, personId, at) {
