@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineTeamContract } from './team-contract.js';
 
 /** What a store's test file hands the contract: a fresh, empty store on the clock it is given. */
 export type OpenStore = (clock: Clock) => Promise<{ store: Store; close: () => Promise<void> }>;
@@ -236,5 +237,7 @@ export function defineStoreContract(name: string, open: OpenStore): void {
         expect((await store.findProjectByWriteKey(rotated.writeKey))!.id).toBe(project.id);
       });
     });
+
+    defineTeamContract(() => ({ store, project }));
   });
 }
