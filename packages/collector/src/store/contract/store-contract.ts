@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineSuppressionRulesContract } from './suppression-rules-contract.js';
 import { defineTeamContract } from './team-contract.js';
 
 /** What a store's test file hands the contract: a fresh, empty store on the clock it is given. */
@@ -239,5 +240,6 @@ export function defineStoreContract(name: string, open: OpenStore): void {
     });
 
     defineTeamContract(() => ({ store, project }));
+    defineSuppressionRulesContract(() => ({ store, project }));
   });
 }

@@ -13,6 +13,7 @@ import { createPostgresProjects } from './postgres-projects.js';
 import { createPostgresRepositories, RetryUnitOfWork } from './postgres-repositories.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
+import { createPostgresSuppressionRules } from './postgres-suppression-rules.js';
 import { createPostgresTeam } from './postgres-team.js';
 import { createPostgresTraits } from './postgres-traits.js';
 
@@ -73,6 +74,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const projects = createPostgresProjects(pool, clock, feed);
   const privacy = createPostgresPrivacy(pool, clock);
   const team = createPostgresTeam(pool);
+  const suppressionRules = createPostgresSuppressionRules(pool, clock, feed);
   const traits = createPostgresTraits(pool);
   let closed = false;
 
@@ -211,6 +213,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     messages,
     team,
+    suppressionRules,
 
     async projectTotals(projectId) {
       return (await one<ProjectTotals>(pool, `SELECT
