@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureAudiences, renderAudiences, type AudienceOptions } from './audiences.js';
 import { measureEligibility, type EligibilityOptions } from './eligibility.js';
 import { measureHostPage, type HostPageOptions } from './host-page.js';
 import { measureIdentify, type IdentifyOptions } from './identify.js';
@@ -15,7 +16,7 @@ import { measureWeights } from './weights.js';
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, postgres
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences, postgres
  *                       (postgres needs a PostgreSQL: HARK_BENCH_DATABASE_URL or HARK_TEST_DATABASE_URL,
  *                       else postgres://postgres@127.0.0.1:5432/test; a full run notes it and goes on without one)
  *   --seed=N            data sets and request streams (default 42)
@@ -26,7 +27,7 @@ import { measureWeights } from './weights.js';
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
-const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'postgres'] as const;
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]) {
@@ -51,6 +52,7 @@ interface Plan {
   ingest: Omit<IngestOptions, 'seed'>;
   eligibility: Omit<EligibilityOptions, 'seed'>;
   identify: Omit<IdentifyOptions, 'seed'>;
+  audiences: Omit<AudienceOptions, 'seed'>;
   postgres: Omit<PostgresOptions, 'seed'>;
 }
 
@@ -66,6 +68,12 @@ const FULL: Plan = {
     warmupMs: 3000,
   },
   identify: { histories: [10, 1000, 10_000], visitors: 15 },
+  audiences: {
+    size: { people: 50_000, events: 1_000_000, messages: 50 },
+    ingest: { people: 2000, events: 30_000, rounds: 3 },
+    importRows: 100_000,
+    eligibilityRequests: 3000,
+  },
   postgres: { rounds: 3, durationMs: 4000, warmupMs: 1500, connections: 32, eligibility: { rate: 2000, durationMs: 10_000, warmupMs: 2000, messages: 50 } },
 };
 
@@ -75,6 +83,7 @@ const QUICK: Plan = {
   // The same rates as a full run, on a smaller data set, for less time.
   eligibility: { ...FULL.eligibility, size: { people: 2000, events: 20_000, messages: 50 }, alsoBeside: [], durationMs: 2000, warmupMs: 500 },
   identify: { histories: [10, 100, 1000], visitors: 3 },
+  audiences: { size: { people: 2000, events: 20_000, messages: 50 }, ingest: { people: 500, events: 5000, rounds: 1 }, importRows: 5000, eligibilityRequests: 300 },
   postgres: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 32, eligibility: { rate: 2000, durationMs: 2000, warmupMs: 500, messages: 50 } },
 };
 
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
   results.ingest = await run('ingest', () => measureIngest({ seed: args.seed, ...plan.ingest }, log));
   results.eligibility = await run('eligibility', () => measureEligibility({ seed: args.seed, ...plan.eligibility }, log));
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
+  const audiences = await run('audiences', () => measureAudiences({ seed: args.seed, ...plan.audiences }, log));
   results.postgres = await run('postgres', async () => {
     try {
       return await measurePostgres({ seed: args.seed, ...plan.postgres }, log);
@@ -138,8 +148,15 @@ async function main(): Promise<void> {
 
   results.machine.loadEnd = currentLoad();
   results.durationMs = Date.now() - started;
-  const section = renderResults(results);
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  let section = renderResults(results);
+  if (audiences) {
+    // Issue 11's figures, in-process (bench/audiences.ts says what each one measures).
+    const lines = ['', '### Audiences (issue 11; in-process, `bench/audiences.ts`)', '', ...renderAudiences(audiences), ''];
+    const end = section.lastIndexOf('\n');
+    section = `${section.slice(0, end)}\n${lines.join('\n')}${section.slice(end)}`;
+    writeFileSync(join(ROOT, '.bench', 'audiences.json'), JSON.stringify(audiences, null, 2));
+  }
   writeFileSync(join(ROOT, '.bench', `results-${results.mode}.json`), JSON.stringify(results, null, 2));
   const complete = args.sections.size === SECTIONS.length;
   if (!args.quick && complete) {

@@ -12,6 +12,12 @@ export interface FactsNeeded {
   lists: Set<string>;
   messages: Set<string>;
   traits: boolean;
+  /**
+   * The top-level trait keys the tree's leaves name (`company.name` → `company`), with `$kind`
+   * for a kind leaf and `email`/`userId` (the person's own fields too), so a trait write
+   * re-evaluates only the trees that read one of the keys it changed.
+   */
+  traitKeys: Set<string>;
   companies: boolean;
   geo: boolean;
   seen: boolean;
@@ -26,6 +32,7 @@ export const noFacts = (): FactsNeeded => ({
   lists: new Set(),
   messages: new Set(),
   traits: false,
+  traitKeys: new Set(),
   companies: false,
   geo: false,
   seen: false,
@@ -47,9 +54,11 @@ export function factsNeeded(rule: Rule, into: FactsNeeded = noFacts()): FactsNee
   switch (rule.type) {
     case 'kind':
       into.traits = true;
+      into.traitKeys.add(KIND_KEY);
       break;
     case 'trait':
       into.traits = true;
+      into.traitKeys.add(rule.trait.split('.')[0]!);
       if (rule.op === 'within_last_days') into.timed = true;
       break;
     case 'company_trait':
@@ -78,6 +87,7 @@ export function factsNeeded(rule: Rule, into: FactsNeeded = noFacts()): FactsNee
     case 'opted_out':
       into.optedOut = true;
       into.traits = true;
+      for (const key of ['unsubscribed', 'email', 'userId']) into.traitKeys.add(key);
       break;
   }
   return into;
@@ -89,6 +99,7 @@ export function mergeNeeded(into: FactsNeeded, from: FactsNeeded): FactsNeeded {
   for (const e of from.eventOccurrences) into.eventOccurrences.add(e);
   for (const l of from.lists) into.lists.add(l);
   for (const m of from.messages) into.messages.add(m);
+  for (const k of from.traitKeys) into.traitKeys.add(k);
   into.traits ||= from.traits;
   into.companies ||= from.companies;
   into.geo ||= from.geo;
@@ -98,16 +109,22 @@ export function mergeNeeded(into: FactsNeeded, from: FactsNeeded): FactsNeeded {
   return into;
 }
 
+/** The `traitKeys` entry of a kind leaf (a person's kind is not a trait, but changes like one). */
+export const KIND_KEY = '$kind';
+
 /** What changed about a person, as ingest, lists and the admin API report it. */
 export interface FactsChange {
   events?: Iterable<string>;
   lists?: Iterable<string>;
   /** Any message interaction. */
   messages?: boolean;
-  traits?: boolean;
+  /** `true`: any trait (or kind, email, user id) may have changed; a list: only these top-level keys (see `traitKeys`). */
+  traits?: boolean | Iterable<string>;
   companies?: boolean;
-  /** Last seen (and geography, which moves with visits) may have moved. */
+  /** Last seen (or first seen) moved. */
   seen?: boolean;
+  /** The last known place changed. */
+  geo?: boolean;
   /** Everything (a merge, an erasure): re-evaluate every tree. */
   all?: boolean;
 }
@@ -115,9 +132,11 @@ export interface FactsChange {
 /** True when the tree reads something the change touched. */
 export function touches(needed: FactsNeeded, change: FactsChange): boolean {
   if (change.all) return true;
-  if (change.traits && (needed.traits || needed.optedOut)) return true;
+  if (change.traits === true && (needed.traits || needed.optedOut)) return true;
+  if (change.traits && change.traits !== true) for (const key of change.traits) if (needed.traitKeys.has(key)) return true;
   if (change.companies && needed.companies) return true;
-  if (change.seen && (needed.seen || needed.geo)) return true;
+  if (change.seen && needed.seen) return true;
+  if (change.geo && needed.geo) return true;
   if (change.messages && needed.messages.size > 0) return true;
   for (const event of change.events ?? []) if (needed.events.has(event) || needed.eventOccurrences.has(event)) return true;
   for (const list of change.lists ?? []) if (needed.lists.has(list)) return true;

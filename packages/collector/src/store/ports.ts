@@ -74,8 +74,11 @@ export interface PersonRepository {
   /** Writes the fields given; the others stay. */
   update(personId: string, patch: Partial<Omit<StoredPerson, 'id' | 'verified'>>): Io<void>;
   markVerified(personId: string): Io<void>;
-  /** The person's last known location; a store may skip the write when it is unchanged. */
-  setLocation(personId: string, geo: Geo): Io<void>;
+  /**
+   * The person's last known location; a store may skip the write when it is unchanged. True
+   * when the place changed (segments reading geography are re-evaluated only then).
+   */
+  setLocation(personId: string, geo: Geo): Io<boolean>;
   /**
    * The storage half of a merge: identities, company memberships and aliases of `fromId` move
    * to `intoId`, `fromId` is deleted and recorded as an alias of `intoId`. Events and
@@ -83,8 +86,11 @@ export interface PersonRepository {
    */
   absorb(projectId: string, fromId: string, intoId: string): Io<void>;
   recordMerge(projectId: string, merge: MergeRecord): Io<void>;
-  /** Moves last-seen forward to `at` unless it is already within `resolutionMs` of it. */
-  touch(personId: string, at: number, resolutionMs: number): Io<void>;
+  /**
+   * Moves last-seen forward to `at` unless it is already within `resolutionMs` of it. True when
+   * it moved (segments reading last seen are re-evaluated only then).
+   */
+  touch(personId: string, at: number, resolutionMs: number): Io<boolean>;
 }
 
 export interface CompanyRepository {

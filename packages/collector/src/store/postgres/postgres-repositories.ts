@@ -188,7 +188,7 @@ export function createPostgresRepositories(
     people: {
       async setLocation(personId, geo) {
         const text = JSON.stringify(geo);
-        await query(client, 'UPDATE people SET geo = $1 WHERE id = $2 AND geo IS DISTINCT FROM $1', [text, personId]);
+        return ((await query(client, 'UPDATE people SET geo = $1 WHERE id = $2 AND geo IS DISTINCT FROM $1', [text, personId])).rowCount ?? 0) > 0;
       },
       async get(personId) {
         const known = people.get(personId);
@@ -244,9 +244,10 @@ export function createPostgresRepositories(
       // Kept to the minute, as on SQLite (sqlite-repositories.ts says why).
       async touch(personId, at, resolution) {
         const known = people.get(personId);
-        if (known && known.lastSeenAt >= at - resolution) return;
+        if (known && known.lastSeenAt >= at - resolution) return false;
         const moved = await changes(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution });
         if (known && moved > 0) known.lastSeenAt = at;
+        return moved > 0;
       },
     },
     companies: {

@@ -4,6 +4,8 @@ import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
 import type { PersonRef } from '../list-store.js';
 import { iso, toPersonSummary, type PersonRow } from './rows.js';
 import type { SqliteContacts } from './sqlite-contacts.js';
+import type { AudienceUnit } from './sqlite-segments.js';
+import type { ChangedPeople } from '../../audiences/changed-people.js';
 
 interface CompanyItemRow {
   id: string;
@@ -29,7 +31,7 @@ const toItem = (row: CompanyItemRow): CompanyItem => {
 const likePattern = (search: string): string => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Companies on SQLite: the rows `group` calls write (sqlite-ingest.ts applyGroup), managed by the admin API. */
-export function createSqliteCompanies(db: Database, contacts: SqliteContacts): CompanyStore {
+export function createSqliteCompanies(db: Database, contacts: SqliteContacts, unit: AudienceUnit): CompanyStore {
   const SIZE = '(SELECT count(*) FROM company_members m WHERE m.project_id = c.project_id AND m.company_id = c.id) AS size';
   const COLUMNS = `c.id, c.traits, c.created_at, c.updated_at, ${SIZE}`;
   const q = {
@@ -50,6 +52,11 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts): C
     isMember: db.prepare('SELECT 1 FROM company_members WHERE project_id = ? AND company_id = ? AND person_id = ?').pluck(),
     addMember: db.prepare('INSERT INTO company_members (project_id, company_id, person_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     removeMember: db.prepare('DELETE FROM company_members WHERE project_id = ? AND company_id = ? AND person_id = ?'),
+    memberIds: db.prepare('SELECT person_id FROM company_members WHERE project_id = ? AND company_id = ?').pluck(),
+  };
+  /** The company's traits or membership changed for its members: their company segments re-evaluate. */
+  const markMembers = (changed: ChangedPeople, projectId: string, companyId: string): void => {
+    for (const personId of q.memberIds.all(projectId, companyId) as string[]) changed.mark(projectId, personId, { companies: true });
   };
   const get = (projectId: string, companyId: string): CompanyItem | null => {
     const row = q.get.get(projectId, companyId) as CompanyItemRow | undefined;
@@ -92,7 +99,7 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts): C
     },
 
     async update(projectId, companyId, patch, now) {
-      const done = db.transaction(() => {
+      const done = await unit(1, (changed) => db.transaction(() => {
         const row = q.traits.get(projectId, companyId) as { traits: string; traits_at: number } | undefined;
         if (!row) return false;
         const traits = JSON.parse(row.traits) as Record<string, unknown>;
@@ -102,20 +109,22 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts): C
         }
         // The admin's edit is the newest word: a late group call older than it only fills gaps.
         q.update.run(JSON.stringify(traits), Math.max(row.traits_at, now), now, projectId, companyId);
+        markMembers(changed, projectId, companyId);
         return true;
-      })();
+      })());
       return done ? get(projectId, companyId) : null;
     },
 
     async remove(projectId, companyId) {
-      return db.transaction(() => {
+      return unit(1, (changed) => db.transaction(() => {
+        markMembers(changed, projectId, companyId);
         q.removeMembers.run(projectId, companyId);
         return q.remove.run(projectId, companyId).changes === 1;
-      })();
+      })());
     },
 
     async addPerson(projectId, companyId, who, now) {
-      return db.transaction(() => {
+      return unit(1, (changed) => db.transaction(() => {
         if (!q.get.get(projectId, companyId)) return { status: 'no_company' } as const;
         let person: PersonRow | null;
         let created = false;
@@ -130,13 +139,19 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts): C
         }
         const already = q.isMember.get(projectId, companyId, person.id) === 1;
         if (!already) q.addMember.run(projectId, companyId, person.id, now);
+        if (created) changed.mark(projectId, person.id, { all: true });
+        else if (!already) changed.mark(projectId, person.id, { companies: true });
         return { status: already ? 'already_member' : 'added', person: toPersonSummary(person), created } as const;
-      })();
+      })());
     },
 
     async removePerson(projectId, companyId, personId) {
       const id = (q.alias.get(projectId, personId) as string | undefined) ?? personId;
-      return q.removeMember.run(projectId, companyId, id).changes === 1;
+      return unit(1, (changed) => {
+        const removed = q.removeMember.run(projectId, companyId, id).changes === 1;
+        if (removed) changed.mark(projectId, id, { companies: true });
+        return removed;
+      });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { ImportJob, ImportStatus, ImportStore } from '../import-store.js';
 import { iso } from './rows.js';
 import type { SqliteContacts } from './sqlite-contacts.js';
+import type { AudienceUnit } from './sqlite-segments.js';
 
 interface ImportRow {
   id: string;
@@ -23,7 +24,7 @@ export const MAX_KEPT_REJECTIONS = 10_000;
 const SHOWN_REJECTIONS = 1_000;
 
 /** Import jobs on SQLite (tables `imports`, `import_rejections`). */
-export function createSqliteImports(db: Database, contacts: SqliteContacts, now: () => number): ImportStore {
+export function createSqliteImports(db: Database, contacts: SqliteContacts, now: () => number, unit: AudienceUnit): ImportStore {
   const q = {
     insert: db.prepare(`INSERT INTO imports (id, project_id, list_id, status, created_at) VALUES (?, ?, ?, 'queued', ?)`),
     get: db.prepare('SELECT * FROM imports WHERE project_id = ? AND id = ?'),
@@ -83,7 +84,18 @@ export function createSqliteImports(db: Database, contacts: SqliteContacts, now:
       })();
     },
     async saveContacts(projectId, list, at) {
-      return db.transaction(() => list.map((contact) => contacts.save(projectId, contact, at)))();
+      // The segments reading what an import wrote re-evaluate in the same transaction: a new
+      // contact against every segment, an updated one against those reading traits or companies.
+      return unit(list.length, (changed) =>
+        db.transaction(() =>
+          list.map((contact) => {
+            const outcome = contacts.save(projectId, contact, at);
+            if (outcome.status === 'created') changed.mark(projectId, outcome.personId, { all: true });
+            else if (outcome.status === 'updated') changed.mark(projectId, outcome.personId, { traits: true, companies: true });
+            return outcome;
+          }),
+        )(),
+      );
     },
   };
 }

@@ -14,14 +14,22 @@ interface ListRow {
 
 const toList = (row: ListRow): List => ({ id: row.id, name: row.name, size: row.size, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) });
 
-/** Called inside the transaction that changed these people's lists (segments re-evaluate). */
-export type ListsChanged = (projectId: string, personIds: readonly string[], listId: string) => void;
+import type { ChangedPeople } from '../../audiences/changed-people.js';
+import type { AudienceUnit } from './sqlite-segments.js';
+
+const markList = (changed: ChangedPeople, projectId: string, personIds: readonly string[], listId: string): void => {
+  for (const personId of personIds) changed.mark(projectId, personId, { lists: [listId] });
+};
 
 /** The id a person is known by now: a merged-away id points at the survivor. */
 const CURRENT_ID = '(SELECT coalesce((SELECT person_id FROM person_aliases WHERE alias_id = @person), @person))';
 
-/** Static lists on SQLite (tables `lists`, `list_members`; migration 5). */
-export function createSqliteLists(db: Database, changed: ListsChanged = () => undefined): ListStore {
+/* Tables `lists`, `list_members` (migration 5). */
+/**
+ * Static lists on SQLite. Adding or removing people runs in an audience unit (`unit`), so the
+ * segments that name the list are re-evaluated for them in the same transaction.
+ */
+export function createSqliteLists(db: Database, unit: AudienceUnit): ListStore {
   const SIZE = '(SELECT count(*) FROM list_members m WHERE m.project_id = l.project_id AND m.list_id = l.id) AS size';
   const q = {
     insert: db.prepare('INSERT INTO lists (project_id, id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
@@ -66,33 +74,33 @@ export function createSqliteLists(db: Database, changed: ListsChanged = () => un
 
   const exists = (projectId: string, listId: string): boolean => q.get.get(projectId, listId) !== undefined;
 
-  const addPeople = db.transaction((projectId: string, listId: string, personIds: string[], now: number): number => {
+  const addPeople = db.transaction((changed: ChangedPeople, projectId: string, listId: string, personIds: string[], now: number): number => {
     if (!exists(projectId, listId)) return -1;
     const ids = currentIds(projectId, personIds);
     const added = ids.filter((id) => q.add.run(projectId, listId, id, now).changes > 0);
     if (added.length) {
       q.touch.run(now, projectId, listId);
-      changed(projectId, added, listId);
+      markList(changed, projectId, added, listId);
     }
     return added.length;
   });
 
-  const removePeople = db.transaction((projectId: string, listId: string, personIds: string[], now: number): number => {
+  const removePeople = db.transaction((changed: ChangedPeople, projectId: string, listId: string, personIds: string[], now: number): number => {
     if (!exists(projectId, listId)) return -1;
     const ids = currentIds(projectId, personIds);
     const removed = ids.filter((person) => q.drop.run({ project: projectId, list: listId, person }).changes > 0);
     if (removed.length) {
       q.touch.run(now, projectId, listId);
-      changed(projectId, removed, listId);
+      markList(changed, projectId, removed, listId);
     }
     return removed.length;
   });
 
-  const removeList = db.transaction((projectId: string, listId: string): boolean => {
+  const removeList = db.transaction((changed: ChangedPeople, projectId: string, listId: string): boolean => {
     const members = q.members.all(projectId, listId) as string[];
     q.removeMembers.run(projectId, listId);
     const gone = q.remove.run(projectId, listId).changes > 0;
-    if (members.length) changed(projectId, members, listId);
+    markList(changed, projectId, members, listId);
     return gone;
   });
 
@@ -116,13 +124,13 @@ export function createSqliteLists(db: Database, changed: ListsChanged = () => un
       return toList(q.get.get(projectId, listId) as ListRow);
     },
     async remove(projectId, listId) {
-      return removeList(projectId, listId);
+      return unit(1, (changed) => removeList(changed, projectId, listId));
     },
     async addPeopleToList(projectId, listId, personIds, now) {
-      return Math.max(0, addPeople(projectId, listId, personIds, now));
+      return Math.max(0, await unit(personIds.length, (changed) => addPeople(changed, projectId, listId, personIds, now)));
     },
     async removePeopleFromList(projectId, listId, personIds, now) {
-      return Math.max(0, removePeople(projectId, listId, personIds, now));
+      return Math.max(0, await unit(personIds.length, (changed) => removePeople(changed, projectId, listId, personIds, now)));
     },
     async resolvePeople(projectId, refs: PersonRef[]) {
       const personIds: string[] = [];

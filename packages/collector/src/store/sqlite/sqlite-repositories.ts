@@ -112,7 +112,7 @@ export function createSqliteRepositories(db: Database): IngestTx {
         statement.run(params);
       },
       markVerified: (personId) => void q.markVerified.run(personId),
-      setLocation: (personId, geo) => void q.setLocation.run({ id: personId, geo: JSON.stringify(geo) }),
+      setLocation: (personId, geo) => q.setLocation.run({ id: personId, geo: JSON.stringify(geo) }).changes > 0,
       absorb(projectId, fromId, intoId) {
         q.moveIdentities.run(intoId, fromId);
         q.moveMembers.run(intoId, fromId);
@@ -125,7 +125,7 @@ export function createSqliteRepositories(db: Database): IngestTx {
         q.insertMerge.run(projectId, merge.outcome, merge.fromPersonId, merge.intoPersonId, merge.anonymousId, merge.userId,
           merge.messageId, merge.reason, JSON.stringify(merge.fromTraits), merge.at);
       },
-      touch: (personId, at, resolution) => void q.touchPerson.run({ at, id: personId, resolution }),
+      touch: (personId, at, resolution) => q.touchPerson.run({ at, id: personId, resolution }).changes > 0,
     },
     companies: {
       get(projectId, companyId) {

@@ -28,7 +28,11 @@ import { createSqliteImports } from './sqlite-imports.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
 import { createSqliteLists } from './sqlite-lists.js';
 import { createFactsLoader } from './sqlite-person-facts.js';
-import { createSqliteSegments } from './sqlite-segments.js';
+import { createSqliteSegments, type AudienceUnit } from './sqlite-segments.js';
+import { createSqliteAudienceRows } from './sqlite-audience-rows.js';
+import { createChangedPeople } from '../../audiences/changed-people.js';
+import { createSegmentCatalog } from '../../audiences/segment-catalog.js';
+import { trackIngestChanges } from '../../audiences/track-ingest-changes.js';
 import { createSqliteSuppressionRules } from './sqlite-suppression-rules.js';
 import { createSqliteMessages } from './sqlite-messages.js';
 import { createSqlitePrivacy } from './sqlite-privacy.js';
@@ -71,35 +75,35 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const clock = options.clock ?? systemClock;
   const messages = createSqliteMessages(db);
-  const segments = createSqliteSegments(db, clock, createFactsLoader(db));
   const rows = createSqliteRepositories(db);
   const personGeo = createSqlitePersonGeo(db);
-  // Audiences (issue 11): each stored event bumps its person's daily counts and marks them for
-  // re-evaluation (segments.afterStore); after a unit's work, the marked people's segments are
-  // re-evaluated in the same transaction (segments.afterBatch, in transact below).
-  const repositories: IngestTx = {
-    ...rows,
-    events: {
-      ...rows.events,
-      insert(projectId, personId, event) {
-        rows.events.insert(projectId, personId, event);
-        segments.afterStore(projectId, personId, event);
-      },
-    },
-  };
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
   const walSync = synchronous === 'FULL' && options.path !== ':memory:' ? createWalSync(`${options.path}-wal`) : null;
   const groupCommit = createGroupCommit(db, walSync ? { syncWal: walSync.sync } : undefined);
+
+  // Audiences (issue 11; ARCHITECTURE.md "Audiences"): the domain re-evaluates kept membership
+  // through these repositories, in the transaction of the write that changed the person.
+  const audience = createSqliteAudienceRows(db, createFactsLoader(db));
+  const catalog = createSegmentCatalog();
+  const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
+  const audienceUnit: AudienceUnit = (weight, work) =>
+    groupCommit.run(weight, async () => {
+      const changed = createChangedPeople();
+      const result = await work(changed, audience);
+      if (changed.size) await changed.reevaluate(audience, catalog, clock.now());
+      return result;
+    });
+  const segments = createSqliteSegments(db, clock, audience, catalog, audienceUnit);
   const projects = createSqliteProjects(db, clock);
   const privacy = createSqlitePrivacy(db, clock);
   const team = createSqliteTeam(db);
   const traits = createSqliteTraits(db);
-  const lists = createSqliteLists(db, segments.listsChanged);
+  const lists = createSqliteLists(db, audienceUnit);
   const suppressionRules = createSqliteSuppressionRules(db);
   const contacts = createSqliteContacts(db);
-  const companies = createSqliteCompanies(db, contacts);
-  const imports = createSqliteImports(db, contacts, () => clock.now());
+  const companies = createSqliteCompanies(db, contacts, audienceUnit);
+  const imports = createSqliteImports(db, contacts, () => clock.now(), audienceUnit);
 
   const q = {
     totals: db.prepare(`SELECT
@@ -173,11 +177,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async transact(weight, work) {
-      return groupCommit.run(weight, async () => {
-        segments.beforeBatch();
-        const result = await work(repositories);
-        segments.afterBatch();
-        return result;
+      // Each stored event bumps its person's daily counts; what the unit changed is marked and
+      // re-evaluated at its end, in the same transaction (audiences/track-ingest-changes.ts).
+      return audienceUnit(weight, async (changed) => {
+        // Loads (and caches) the project's segments once, so `hasSegments` can answer from memory.
+        return work(trackIngestChanges(rows, audience, changed, hasSegments));
       });
     },
 
@@ -216,7 +220,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async lookupPerson(projectId: string, lookup: PersonLookup) {
       const [type, value] =
         'userId' in lookup ? ['user', lookup.userId] : 'anonymousId' in lookup ? ['anonymous', lookup.anonymousId] : ['email', lookup.email];
-      const personId = repositories.identities.find(projectId, type as IdentityType, value) as string | null;
+      const personId = rows.identities.find(projectId, type as IdentityType, value) as string | null;
       return personId ? detail(projectId, personId) : null;
     },
 
@@ -241,7 +245,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async patchPersonTraits(projectId, personId, changes, at) {
       const id = resolveId(projectId, personId);
-      return traits.patch(projectId, id, changes, at) ? detail(projectId, id) : null;
+      // A console edit re-evaluates the segments that read the keys it changed.
+      const patched = await audienceUnit(1, (changed) => {
+        const done = traits.patch(projectId, id, changes, at);
+        if (done) changed.mark(projectId, id, { traits: Object.keys(changes) });
+        return done;
+      });
+      return patched ? detail(projectId, id) : null;
     },
 
     async exportPerson(projectId, personId) {
