@@ -51,7 +51,7 @@ function collectorEntry(): string[] {
 }
 
 /** The real collector entry, on a free port, rate limits off. */
-export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal' }): Promise<Server> {
+export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal'; databaseUrl?: string; schema?: string }): Promise<Server> {
   // `npm run bench -- --profile` (or BENCH_PROFILE_DIR): a V8 CPU profile per collector process.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -63,6 +63,8 @@ export async function startCollector(options: { dbPath: string; synchronous?: 'f
     HARK_SECRET_KEY: BENCH_KEYS.secretKey,
     HARK_SYNCHRONOUS: options.synchronous ?? 'full',
     HARK_RATE_LIMIT: 'off',
+    // The PostgreSQL store instead of the file (bench/postgres.ts), in a schema of the bench's own.
+    ...(options.databaseUrl ? { HARK_DATABASE_URL: options.databaseUrl, HARK_DATABASE_SCHEMA: options.schema ?? '' } : {}),
   });
 }
 

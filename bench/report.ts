@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { PostgresResult } from './postgres.js';
 import type { EligibilityResult } from './eligibility.js';
 import type { HostPageResult } from './host-page.js';
 import type { IdentifyResult } from './identify.js';
@@ -25,6 +26,7 @@ export interface BenchResults {
   eligibility?: EligibilityResult;
   identify?: IdentifyResult;
   scaling?: ScalingRow[];
+  postgres?: PostgresResult;
   notes: string[];
 }
 
@@ -215,6 +217,27 @@ function hostPageSection(r: BenchResults): string[] {
   return [...lines, ''];
 }
 
+function postgresSection(r: BenchResults): string[] {
+  const p = r.postgres;
+  if (!p) return [];
+  const e = p.eligibility.result;
+  return [
+    `### PostgreSQL store (PostgreSQL ${p.serverVersion}, same machine)`,
+    '',
+    `Batched ingest (20 events per request, ${p.connections} keep-alive connections, closed loop), SQLite and PostgreSQL in ${p.rounds} alternating rounds; medians.` +
+      ` ${int(p.stored.found)} of ${int(p.stored.expected)} acknowledged PostgreSQL events found in the database afterwards.`,
+    '',
+    '| Scenario | Rate | p99 |',
+    '| --- | ---: | ---: |',
+    `| Batched ingest, SQLite (\`synchronous = FULL\`) | ${int(p.sqliteBatched)} events/s | ${ms(p.sqliteP99)} |`,
+    `| Batched ingest, PostgreSQL (\`synchronous_commit = on\`) | ${int(p.postgresBatched)} events/s (${(p.ratio * 100).toFixed(0)}% of SQLite, median of the rounds' ratios) | ${ms(p.postgresP99)} |`,
+    `| Eligibility on PostgreSQL, open loop at ${int(p.eligibility.rate)} req/s | ${int(e.rate)} req/s answered, ${int(e.errors)} errors, p50 ${ms(e.latency.p50)} | ${ms(e.latency.p99)} |`,
+    `| Batched ingest through a round-robin TCP proxy, 1 collector | ${int(p.many.one)} events/s | ${ms(p.many.oneP99)} |`,
+    `| The same, 3 collectors on one schema (connections per collector ${p.many.servedBy.join(' / ')}) | ${int(p.many.three)} events/s | ${ms(p.many.threeP99)} |`,
+    '',
+  ];
+}
+
 function ingestSection(r: BenchResults): string[] {
   const i = r.ingest;
   if (!i) return [];
@@ -330,6 +353,7 @@ export function renderResults(r: BenchResults): string {
     ...eligibilitySection(r),
     ...identifySection(r),
     ...scalingSection(r),
+    ...postgresSection(r),
     ...(rss.length ? ['### Collector memory', '', `Peak resident set (VmHWM) of each collector process: ${rss.map(([name, b]) => `${name} ${mb(b)}`).join(', ')}.`, ''] : []),
     ...(r.notes.length ? ['### Notes from this run', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
     END,

@@ -6,6 +6,7 @@ import { measureEligibility, type EligibilityOptions } from './eligibility.js';
 import { measureHostPage, type HostPageOptions } from './host-page.js';
 import { measureIdentify, type IdentifyOptions } from './identify.js';
 import { measureIngest, type IngestOptions } from './ingest.js';
+import { measurePostgres, type PostgresOptions } from './postgres.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { cleanUp, cleanUpNow, ROOT } from './processes.js';
 import { renderResults, writeResults, type BenchResults } from './report.js';
@@ -16,8 +17,10 @@ import { measureWeights } from './weights.js';
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences; and
- *                       scaling (opt-in, never part of a plain run: it generates up to 5M events)
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences, postgres
+ *                       (postgres needs a PostgreSQL: HARK_BENCH_DATABASE_URL or HARK_TEST_DATABASE_URL,
+ *                       else postgres://postgres@127.0.0.1:5432/test; a full run notes it and goes on without one);
+ *                       and scaling (opt-in, never part of a plain run: it generates up to 5M events)
  *   --seed=N            data sets and request streams (default 42)
  *   --no-build          measure the App as it is in packages/sdk/dist
  *   --cpu-slowdown=N    host page with Chromium's CPU slowed N× (4 = Lighthouse mobile)
@@ -26,7 +29,7 @@ import { measureWeights } from './weights.js';
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
-const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences'] as const;
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences', 'postgres'] as const;
 /** Run only when named in --only. */
 const OPT_IN = ['scaling'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof OPT_IN)[number];
@@ -56,6 +59,7 @@ interface Plan {
   identify: Omit<IdentifyOptions, 'seed'>;
   scaling: Omit<ScalingOptions, 'seed'>;
   audiences: Omit<AudienceOptions, 'seed'>;
+  postgres: Omit<PostgresOptions, 'seed'>;
 }
 
 const FULL: Plan = {
@@ -77,6 +81,7 @@ const FULL: Plan = {
     importRows: 100_000,
     eligibilityRequests: 3000,
   },
+  postgres: { rounds: 3, durationMs: 4000, warmupMs: 1500, connections: 32, eligibility: { rate: 2000, durationMs: 10_000, warmupMs: 2000, messages: 50 } },
 };
 
 const QUICK: Plan = {
@@ -87,6 +92,7 @@ const QUICK: Plan = {
   identify: { histories: [10, 100, 1000], visitors: 3 },
   scaling: { sizes: [20_000, 100_000], ingestMs: 1500, eligibilityRate: 1000, eligibilityMs: 2000, warmupMs: 500 },
   audiences: { size: { people: 2000, events: 20_000, messages: 50 }, ingest: { people: 500, events: 5000, rounds: 1 }, importRows: 5000, eligibilityRequests: 300 },
+  postgres: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 32, eligibility: { rate: 2000, durationMs: 2000, warmupMs: 500, messages: 50 } },
 };
 
 async function main(): Promise<void> {
@@ -136,6 +142,18 @@ async function main(): Promise<void> {
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
   results.scaling = await run('scaling', () => measureScaling({ seed: args.seed, ...plan.scaling }, log));
   const audiences = await run('audiences', () => measureAudiences({ seed: args.seed, ...plan.audiences }, log));
+  results.postgres = await run('postgres', async () => {
+    try {
+      return await measurePostgres({ seed: args.seed, ...plan.postgres }, log);
+    } catch (error) {
+      // No PostgreSQL on this machine: the rest of the run stands, and the report says so.
+      if (args.sections.size === 1) throw error;
+      const message = `PostgreSQL section not measured: ${String((error as Error).message ?? error).split('\n')[0]}`;
+      results.notes.push(message);
+      log(message);
+      return undefined;
+    }
+  });
 
   results.machine.loadEnd = currentLoad();
   results.durationMs = Date.now() - started;

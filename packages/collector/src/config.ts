@@ -8,6 +8,8 @@ export interface Config {
   dbPath: string;
   /** HARK_DATABASE_URL: a postgres:// URL puts the store on PostgreSQL instead of the SQLite file. */
   databaseUrl?: string;
+  /** HARK_DATABASE_SCHEMA: the PostgreSQL schema to run in (created if missing); unset, the connection's search_path. */
+  databaseSchema?: string;
   synchronous: 'full' | 'normal';
   writeKey?: string;
   secretKey?: string;
@@ -109,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     dbPath: resolve(env.HARK_DB ?? resolve(root, 'data', 'hark.db')),
     synchronous,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(databaseUrl && env.HARK_DATABASE_SCHEMA?.trim() ? { databaseSchema: env.HARK_DATABASE_SCHEMA.trim() } : {}),
     ...(env.HARK_WRITE_KEY ? { writeKey: env.HARK_WRITE_KEY } : {}),
     ...(env.HARK_SECRET_KEY ? { secretKey: env.HARK_SECRET_KEY } : {}),
     ...(env.HARK_ADMIN_EMAIL && env.HARK_ADMIN_PASSWORD ? { admin: { email: env.HARK_ADMIN_EMAIL, password: env.HARK_ADMIN_PASSWORD } } : {}),

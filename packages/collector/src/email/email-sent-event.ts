@@ -53,7 +53,7 @@ export async function recordEmailSent(store: Store, send: EmailSend, at: number)
   const person = await store.getPerson(send.projectId, send.personId);
   if (!person) return;
   const written = await store.transact(1, async (tx) => {
-    if (await tx.events.exists(send.projectId, event.messageId)) return true;
+    if ((await tx.events.stored(send.projectId, [event.messageId])).size > 0) return true;
     if (!(await tx.people.get(person.id))) return false;
     await tx.events.insert(send.projectId, person.id, event, await settleChain(tx.events, send.projectId, event));
     return true;

@@ -51,7 +51,7 @@ export async function recordEmailEvent(store: Store, projectId: string, personId
     rootId: chain?.rootId ?? null,
   };
   return store.transact(1, async (tx) => {
-    if (await tx.events.exists(projectId, event.messageId)) return false;
+    if ((await tx.events.stored(projectId, [event.messageId])).size > 0) return false;
     if (!(await tx.people.get(person.id))) return false;
     await tx.events.insert(projectId, person.id, normalized, await settleChain(tx.events, projectId, normalized));
     return true;

@@ -1,6 +1,7 @@
 import { settleChain } from '../chain/chain-root.js';
 import { erasureKey } from '../identity/erasure-key.js';
 import { advanceKind, mergeTraits } from '../identity/identity-rules.js';
+import { isPlaceholderId } from '../identity/placeholder-ids.js';
 import { mergePeople, resolvePerson, type Warning } from '../identity/resolve-person.js';
 import { recordInteraction } from '../messages/record-interaction.js';
 import type { IngestTx } from '../store/ports.js';
@@ -40,9 +41,13 @@ export async function writeEvents(
   };
   const checkErasures = await tx.identities.anyErased(projectId);
   const outcomes: IngestOutcome[] = [];
+  // Stored before this batch, and stored by it (a batch may repeat a messageId).
+  const stored = await tx.events.stored(projectId, events.map((event) => event.messageId));
+  const storedNow = new Set<string>();
+  await tx.identities.prefetch(projectId, identitiesNamed(events));
 
   for (const event of events) {
-    if (await tx.events.exists(projectId, event.messageId)) {
+    if (stored.has(event.messageId) || storedNow.has(event.messageId)) {
       outcomes.push({ status: 'duplicate' });
       continue;
     }
@@ -75,6 +80,7 @@ export async function writeEvents(
     // does not move them either.
     if (event.geo && !resolved.locked) await tx.people.setLocation(personId, event.geo);
     await tx.events.insert(projectId, personId, event, await settleChain(tx.events, projectId, event));
+    storedNow.add(event.messageId);
     for (const hook of afterStore) await hook(tx, projectId, personId, event);
     const seen = lastSeen.get(personId);
     if (seen === undefined || event.timestamp > seen) lastSeen.set(personId, event.timestamp);
@@ -82,6 +88,20 @@ export async function writeEvents(
   }
   for (const [personId, at] of lastSeen) await tx.people.touch(personId, at, LAST_SEEN_RESOLUTION_MS);
   return outcomes;
+}
+
+/** The identities the batch's events will be resolved by (resolve-person.ts), each once, placeholders left out. */
+function identitiesNamed(events: readonly NormalizedEvent[]): [IdentityType, string][] {
+  const named = new Map<string, [IdentityType, string]>();
+  const add = (type: IdentityType, value: string | null) => {
+    if (value !== null && !isPlaceholderId(value)) named.set(`${type}\u0000${value}`, [type, value]);
+  };
+  for (const event of events) {
+    add('anonymous', event.type === 'alias' ? event.previousId : event.anonymousId);
+    add('user', event.userId);
+    add('email', event.email);
+  }
+  return [...named.values()];
 }
 
 /** Erased identifiers are compared in the form they were recorded in (identity/erasure-key.ts). */

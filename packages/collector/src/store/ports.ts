@@ -31,10 +31,19 @@ export interface StoredPerson {
 }
 
 export interface EventRepository {
-  exists(projectId: string, messageId: string): Io<boolean>;
-  /** A stored event's chain root (null when it starts no chain of its own yet); null when no such event is stored. */
+  /** Which of these messageIds are stored already: one read per batch, not one per event (a round trip each on PostgreSQL). */
+  stored(projectId: string, messageIds: readonly string[]): Io<ReadonlySet<string>>;
+  /**
+   * A stored event's chain root (null when it starts no chain of its own yet); null when no such
+   * event is stored. Events inserted earlier in the same unit of work count as stored.
+   */
   chainOf(projectId: string, messageId: string): Io<{ root_id: string | null } | null>;
-  /** Stores the event on `personId`, with the JSON strings `event.stored` already holds, and its settled chain (chain/chain-root.ts). */
+  /**
+   * Stores the event on `personId`, with the JSON strings `event.stored` already holds, and its
+   * settled chain (chain/chain-root.ts). A store may hold the row until the unit of work ends
+   * (PostgreSQL writes a batch's events in one multi-row INSERT before COMMIT); the only read
+   * back within the unit is `chainOf`, which such a store answers from what it holds.
+   */
   insert(projectId: string, personId: string, event: NormalizedEvent, chain?: { parentId: string; rootId: string } | null): Io<void>;
 }
 
@@ -43,6 +52,11 @@ export interface IdentityRepository {
   find(projectId: string, type: IdentityType, value: string): Io<string | null>;
   /** Adds the identity unless it exists (then it keeps pointing where it did). */
   add(projectId: string, type: IdentityType, value: string, personId: string, at: number): Io<void>;
+  /**
+   * A hint before a batch: the identities its events name. A store whose reads are round trips
+   * (PostgreSQL) may lock and read them all at once; `find` answers the same either way.
+   */
+  prefetch(projectId: string, identities: readonly (readonly [IdentityType, string])[]): Io<void>;
   /** True once any identity of the project was erased; false lets ingest skip `isErased`. */
   anyErased(projectId: string): Io<boolean>;
   isErased(projectId: string, type: IdentityType, value: string): Io<boolean>;

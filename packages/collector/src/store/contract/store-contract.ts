@@ -8,6 +8,8 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineSuppressionRulesContract } from './suppression-rules-contract.js';
+import { defineTeamContract } from './team-contract.js';
 
 /** What a store's test file hands the contract: a fresh, empty store on the clock it is given. */
 export type OpenStore = (clock: Clock) => Promise<{ store: Store; close: () => Promise<void> }>;
@@ -297,5 +299,7 @@ export function defineStoreContract(name: string, open: OpenStore): void {
         expect(await store.emailTemplates.get(project.id, a.id)).toBeNull();
       });
     });
+    defineTeamContract(() => ({ store, project }));
+    defineSuppressionRulesContract(() => ({ store, project }));
   });
 }

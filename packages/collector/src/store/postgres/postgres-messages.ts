@@ -156,7 +156,7 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock, feed: Change
         params[`n${i}`] = rule.event;
         params[`s${i}`] = rule.since;
       });
-      const row = (await one<Record<string, number>>(pool, `SELECT ${sums} FROM events WHERE person_id IN ${PERSON_AND_ALIASES}
+      const row = (await one<Record<string, number>>(pool, `SELECT ${sums} FROM events WHERE person_id ${PERSON_AND_ALIASES}
         AND type = 'track' AND name IN (${names}) AND timestamp >= @since`, params))!;
       return rules.map((_, i) => Number(row[`c${i}`]));
     },
@@ -169,7 +169,7 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock, feed: Change
           max(coalesce(last_shown_at, answered_at, clicked_at, dismissed_at)) AS last_shown_at,
           max(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
           count(*) AS deliveries
-        FROM deliveries WHERE project_id = @project AND person_id IN ${PERSON_AND_ALIASES} GROUP BY message_id`, { project: projectId, id: personId });
+        FROM deliveries WHERE project_id = @project AND person_id ${PERSON_AND_ALIASES} GROUP BY message_id`, { project: projectId, id: personId });
       for (const stat of found) {
         deliveries.set(stat.message_id, { shows: stat.shows, lastShownAt: stat.last_shown_at, answered: stat.answered === 1, deliveries: stat.deliveries });
       }

@@ -4,12 +4,12 @@ import type { CompanyStore } from '../company-store.js';
 import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { ListStore } from '../list-store.js';
-import type { SegmentStore, SuppressionRuleStore } from '../segment-store.js';
+import type { SegmentStore } from '../segment-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
- * The audience stores (issue 11) exist on SQLite only so far. On PostgreSQL the reads the rest of
- * the collector makes on every request answer "none" (no segments, no suppression rules), so
+ * The audience stores (issue 11) other than suppression rules (postgres-suppression-rules.ts) exist on SQLite only so far. On PostgreSQL the reads the rest of
+ * the collector makes on every request answer "none" (no segments), so
  * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
  * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
  */
@@ -29,7 +29,6 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 export const postgresAudienceStores = () => ({
   lists: notYet<ListStore>('Lists', {}),
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
-  suppressionRules: notYet<SuppressionRuleStore>('Suppression rules', { live: () => [], list: () => [] }),
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
   // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).

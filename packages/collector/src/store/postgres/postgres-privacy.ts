@@ -27,10 +27,10 @@ export function createPostgresPrivacy(pool: pg.Pool, clock: Clock) {
       const params = { id: person.id, projectId };
       const [events, deliveries, merges] = await Promise.all([
         rows<EventRow>(pool, `SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-          FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`, { id: person.id }),
-        rows(pool, `SELECT * FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at`, { id: person.id }),
+          FROM events WHERE person_id ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`, { id: person.id }),
+        rows(pool, `SELECT * FROM deliveries WHERE person_id ${PERSON_AND_ALIASES} ORDER BY created_at`, { id: person.id }),
         rows(pool, `SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
-          FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES}) ORDER BY id`, params),
+          FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id ${PERSON_AND_ALIASES}) ORDER BY id`, params),
       ]);
       return { exportedAt: iso(clock.now()), person, events: events.map(toActivityItem), deliveries: deliveries.map(toJson), merges: merges.map(toJson) };
     },
@@ -44,9 +44,9 @@ export function createPostgresPrivacy(pool: pg.Pool, clock: Clock) {
           await query(client, `INSERT INTO erased_identities (project_id, type, value, erased_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (project_id, type, value) DO UPDATE SET erased_at = excluded.erased_at`, [projectId, identity.type, erasureKey(identity.type, identity.value), now]);
         }
-        const deliveries = await changes(client, `DELETE FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES}`, { id: personId });
-        const events = await changes(client, `DELETE FROM events WHERE person_id IN ${PERSON_AND_ALIASES}`, { id: personId });
-        await query(client, `DELETE FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES})`, params);
+        const deliveries = await changes(client, `DELETE FROM deliveries WHERE person_id ${PERSON_AND_ALIASES}`, { id: personId });
+        const events = await changes(client, `DELETE FROM events WHERE person_id ${PERSON_AND_ALIASES}`, { id: personId });
+        await query(client, `DELETE FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id ${PERSON_AND_ALIASES})`, params);
         await query(client, 'DELETE FROM identities WHERE person_id = $1', [personId]);
         await query(client, 'DELETE FROM company_members WHERE person_id = $1', [personId]);
         await query(client, 'DELETE FROM person_aliases WHERE person_id = $1', [personId]);

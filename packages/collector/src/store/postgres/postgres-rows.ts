@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 
 /**
- * What differs in the shared row SQL (sqlite/rows.ts) on PostgreSQL: the person-and-aliases
- * subquery names its parameter with a cast, as PostgreSQL must know a bare parameter's type.
+ * What differs in the shared row SQL (sqlite/rows.ts) on PostgreSQL: a person and everyone
+ * merged into them, written `person_id ${PERSON_AND_ALIASES}`. On PostgreSQL the ids are
+ * an array built once (an InitPlan) and compared with `= ANY`: written as SQLite's
+ * `IN (subquery)`, the planner made it a semi join and, with the events_track_by_person index,
+ * scanned every track event of the project by timestamp, filtering on the person afterwards
+ * (eligibility's event counts slowed down with the project's whole history). `= ANY(array)` is
+ * an index condition on person_id. The parameter is cast, as PostgreSQL must know its type.
  */
-export const PERSON_AND_ALIASES = '(SELECT @id::text UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id)';
+export const PERSON_AND_ALIASES = '= ANY(ARRAY(SELECT @id::text UNION ALL SELECT alias_id FROM person_aliases WHERE person_id = @id))';
 
 /**
  * The advisory lock key of one identity (see postgres-repositories.ts): the first 8 bytes of

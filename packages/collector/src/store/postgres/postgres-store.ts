@@ -18,6 +18,7 @@ import { createPostgresProjects } from './postgres-projects.js';
 import { createPostgresRepositories, RetryUnitOfWork } from './postgres-repositories.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
+import { createPostgresSuppressionRules } from './postgres-suppression-rules.js';
 import { createPostgresTeam } from './postgres-team.js';
 import { createPostgresTraits } from './postgres-traits.js';
 
@@ -78,6 +79,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const projects = createPostgresProjects(pool, clock, feed);
   const privacy = createPostgresPrivacy(pool, clock);
   const team = createPostgresTeam(pool);
+  const suppressionRules = createPostgresSuppressionRules(pool, clock, feed);
   const traits = createPostgresTraits(pool);
   let closed = false;
 
@@ -93,7 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           coalesce(sum(CASE WHEN type IN ('page', 'screen') THEN 1 ELSE 0 END), 0) AS "pageViews",
           coalesce(sum(CASE WHEN type = 'track' THEN 1 ELSE 0 END), 0) AS tracks,
           coalesce(sum(CASE WHEN type = 'identify' THEN 1 ELSE 0 END), 0) AS identifies
-        FROM events WHERE person_id IN ${PERSON_AND_ALIASES}`, { id: row.id }),
+        FROM events WHERE person_id ${PERSON_AND_ALIASES}`, { id: row.id }),
       rows<{ type: IdentityType; value: string; created_at: number }>(pool, 'SELECT type, value, created_at FROM identities WHERE person_id = $1 ORDER BY created_at, type', [row.id]),
       rows<CompanyRow>(pool, `SELECT c.id, c.traits, c.created_at, c.updated_at FROM company_members m
         JOIN companies c ON c.project_id = m.project_id AND c.id = m.company_id WHERE m.person_id = $1 ORDER BY c.id`, [row.id]),
@@ -132,7 +134,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             // so a unit that keeps meeting new contention still ends.
             const tx = createPostgresRepositories(client, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 });
             await tx.lockFirst();
-            return work(tx);
+            const result = await work(tx);
+            await tx.flush();
+            return result;
           });
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !retryable(error)) throw error;
@@ -182,7 +186,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const before = cursorKey(query.cursor, ['number', 'number']);
       const id = await resolveId(projectId, personId);
       if (!(await one(pool, 'SELECT 1 AS found FROM people WHERE project_id = $1 AND id = $2', [projectId, id]))) return { items: [], nextCursor: null };
-      const found = await rows<EventRow>(pool, `SELECT ${EVENT_COLUMNS} FROM events WHERE person_id IN ${PERSON_AND_ALIASES}
+      const found = await rows<EventRow>(pool, `SELECT ${EVENT_COLUMNS} FROM events WHERE person_id ${PERSON_AND_ALIASES}
           AND (@beforeTs::bigint IS NULL OR timestamp < @beforeTs OR (timestamp = @beforeTs AND seq < @beforeSeq::bigint))
         ORDER BY timestamp DESC, seq DESC LIMIT @limit`, { id, beforeTs: before[0], beforeSeq: before[1], limit: query.limit + 1 });
       return toPage(found, query.limit, toActivityItem, (row) => [row.timestamp, row.seq]);
@@ -219,6 +223,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     team,
     jobs: createPostgresJobs(pool),
     webhooks: createPostgresWebhooks(pool),
+    suppressionRules,
 
     async projectTotals(projectId) {
       return (await one<ProjectTotals>(pool, `SELECT

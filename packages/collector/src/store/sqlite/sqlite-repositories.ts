@@ -78,7 +78,7 @@ export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
 
   return {
     events: {
-      exists: (projectId, messageId) => q.eventExists.get(projectId, messageId) === 1,
+      stored: (projectId, messageIds) => new Set(messageIds.filter((messageId) => q.eventExists.get(projectId, messageId) === 1)),
       chainOf: (projectId, messageId) => (q.eventChain.get(projectId, messageId) as { root_id: string | null } | undefined) ?? null,
       insert(projectId, personId, event: NormalizedEvent, chain) {
         const { stored } = event;
@@ -88,6 +88,8 @@ export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
       },
     },
     identities: {
+      // Reads here are function calls; nothing to gain from reading ahead.
+      prefetch: () => undefined,
       find: (projectId, type: IdentityType, value) => (q.findIdentity.get(projectId, type, value) as string | undefined) ?? null,
       add: (projectId, type, value, personId, at) => void q.insertIdentity.run(projectId, type, value, personId, at),
       anyErased: (projectId) => q.anyErased.get(projectId) === 1,
