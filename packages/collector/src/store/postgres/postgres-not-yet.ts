@@ -34,7 +34,8 @@ export const postgresAudienceStores = () => ({
   // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
   automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
   // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
-  emails: notYet<EmailStore>('Email sends, domains and the outbox', {}),
+  // The server re-queues open sends at start: there are none on PostgreSQL, so it starts.
+  emails: notYet<EmailStore>('Email sends, domains and the outbox', { queuedBefore: () => [] }),
   // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
   emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });
