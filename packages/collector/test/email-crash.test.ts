@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED_REASON } from '../src/email/index.js';
 import { newDkimKey } from '../src/email/sending-domains.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { killAll, spawnCollector } from './collector-process.js';
 import { headerOf, startSmtpServer } from './smtp-helpers.js';
 
 /**
@@ -16,64 +15,30 @@ import { headerOf, startSmtpServer } from './smtp-helpers.js';
  * it twice, and every send ends (sent, or failed as interrupted when the kill came between
  * "sending" and the server's answer), none is left behind.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SECRET_KEY = 'sk_email_crash_test_0123456789abcdef';
 const SENDS = 24;
 const dir = mkdtempSync(join(tmpdir(), 'hark-email-crash-'));
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killAll(children);
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-async function startCollector(dbPath: string, smtpUrl: string): Promise<{ child: ChildProcess; base: string; exited: Promise<unknown> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/collector/src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+/** The collector sending over `smtpUrl`, its runner polling often and leasing briefly. */
+const startCollector = (dbPath: string, smtpUrl: string) =>
+  spawnCollector(
+    {
       HARK_DB: dbPath,
       HARK_SECRET_KEY: SECRET_KEY,
-      HARK_RATE_LIMIT: 'off',
       HARK_SMTP_URL: smtpUrl,
       HARK_RUNNER_POLL_MS: '50',
       HARK_RUNNER_CONCURRENCY: '4',
       // A killed runner's jobs come back after their lease: short here so the test is quick.
       HARK_RUNNER_LEASE_MS: '1500',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const output: string[] = [];
-  const exited = new Promise((done) => child.once('exit', done));
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the collector did not start in 15 s:\n${output.join('')}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.join('').includes('listening on')) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`the collector exited before listening:\n${output.join('')}`));
-    });
-  });
-  return { child, base: `http://127.0.0.1:${port}`, exited };
-}
+    children,
+  );
 
 const admin = (base: string, path: string, init: RequestInit = {}) =>
   fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
