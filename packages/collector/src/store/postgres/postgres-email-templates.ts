@@ -1,32 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { EmailTemplate, EmailTemplateKind, EmailTemplateStore } from '../email-template-store.js';
-import { iso } from '../sqlite/rows.js';
+import type { EmailTemplate, EmailTemplateStore } from '../email-template-store.js';
+import { TEMPLATE_COLUMNS as COLUMNS, toTemplate, type TemplateRow } from '../email-template-rows.js';
 import { changes, one, query, rows } from './postgres-sql.js';
-
-interface TemplateRow {
-  id: string;
-  name: string;
-  kind: EmailTemplateKind;
-  subject: string;
-  text: string | null;
-  html: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const COLUMNS = 'id, name, kind, subject, text, html, created_at, updated_at';
-
-const toTemplate = (row: TemplateRow): EmailTemplate => ({
-  id: row.id,
-  name: row.name,
-  kind: row.kind,
-  subject: row.subject,
-  text: row.text,
-  html: row.html,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
 
 /** Email templates on PostgreSQL: the statements of sqlite-email-templates.ts, in the same order. */
 export function createPostgresEmailTemplates(pool: pg.Pool): EmailTemplateStore {

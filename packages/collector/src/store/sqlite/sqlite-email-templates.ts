@@ -1,31 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { EmailTemplate, EmailTemplateKind, EmailTemplateStore } from '../email-template-store.js';
-import { iso } from './rows.js';
-
-interface TemplateRow {
-  id: string;
-  name: string;
-  kind: EmailTemplateKind;
-  subject: string;
-  text: string | null;
-  html: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const COLUMNS = 'id, name, kind, subject, text, html, created_at, updated_at';
-
-const toTemplate = (row: TemplateRow): EmailTemplate => ({
-  id: row.id,
-  name: row.name,
-  kind: row.kind,
-  subject: row.subject,
-  text: row.text,
-  html: row.html,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
+import type { EmailTemplate, EmailTemplateStore } from '../email-template-store.js';
+import { TEMPLATE_COLUMNS as COLUMNS, toTemplate, type TemplateRow } from '../email-template-rows.js';
 
 /** Email templates on SQLite (table `email_templates`, the email-templates migration). */
 export function createSqliteEmailTemplates(db: Database): EmailTemplateStore {
