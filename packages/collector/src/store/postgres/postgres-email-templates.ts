@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { EmailTemplate, EmailTemplateStore } from '../email-template-store.js';
+import type { EmailTemplateStore } from '../email-template-store.js';
 import { TEMPLATE_COLUMNS as COLUMNS, toTemplate, type TemplateRow } from '../email-template-rows.js';
 import { changes, one, query, rows } from './postgres-sql.js';
 

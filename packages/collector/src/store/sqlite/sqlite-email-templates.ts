@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { EmailTemplate, EmailTemplateStore } from '../email-template-store.js';
+import type { EmailTemplateStore } from '../email-template-store.js';
 import { TEMPLATE_COLUMNS as COLUMNS, toTemplate, type TemplateRow } from '../email-template-rows.js';
 
 /** Email templates on SQLite (table `email_templates`, the email-templates migration). */
