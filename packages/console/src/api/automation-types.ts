@@ -1,7 +1,7 @@
 /** The admin API's automation shapes (docs/AUTOMATIONS.md), as the console reads and writes them. */
 export type AutomationStatus = 'draft' | 'live' | 'paused' | 'archived';
 export type EntryRule = 'once' | 'one_at_a_time' | 'every_time';
-export type Unit = 'minutes' | 'hours' | 'days';
+export type Unit = 'seconds' | 'minutes' | 'hours' | 'days';
 
 export interface PropertyCondition {
   property: string;

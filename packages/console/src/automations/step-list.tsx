@@ -19,6 +19,7 @@ interface Ctx {
 }
 
 const UNITS: [Unit, string][] = [
+  ['seconds', 'seconds'],
   ['minutes', 'minutes'],
   ['hours', 'hours'],
   ['days', 'days'],
