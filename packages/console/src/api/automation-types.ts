@@ -65,5 +65,14 @@ export interface AutomationRun {
 export interface AutomationStats {
   entered: number;
   conversions: number;
-  steps: Record<string, { entered: number; waiting: number; passed: number; edges: Record<string, number> }>;
+  steps: Record<string, StepStats>;
+}
+
+export interface StepStats {
+  entered: number;
+  waiting: number;
+  passed: number;
+  edges: Record<string, number>;
+  /** Email steps: runs it sent to, and how many of them then reached the goal (null: no goal set). */
+  email?: { sent: number; conversions: number | null };
 }
