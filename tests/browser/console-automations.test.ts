@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { automationJobHandlers } from '../../packages/collector/src/automations/index.js';
+import { automationJobHandlers, type ActionHandler } from '../../packages/collector/src/automations/index.js';
 import { systemClock } from '../../packages/collector/src/clock.js';
 import { createJobRunner, type JobRunner } from '../../packages/collector/src/jobs/job-runner.js';
 import { browserAvailable, launchChromium, root, startCollector, type RunningCollector } from './harness.js';
@@ -24,7 +24,9 @@ describe.skipIf(!browserAvailable)('the console’s automations', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     collector = await startCollector();
-    runner = createJobRunner({ store: collector.store, clock: systemClock, handlers: automationJobHandlers({ store: collector.store }), pollMs: 100, logError: () => undefined });
+    // An email step that sends nothing (the email module has its own browser tests): the counts are what is shown here.
+    const email: ActionHandler<'email'> = { type: 'email', run: async () => undefined };
+    runner = createJobRunner({ store: collector.store, clock: systemClock, handlers: automationJobHandlers({ store: collector.store, actions: [email as ActionHandler] }), pollMs: 100, logError: () => undefined });
     runner.start();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -77,6 +79,32 @@ describe.skipIf(!browserAvailable)('the console’s automations', () => {
 
     await page.goto(`${collector.url}/console/automations`);
     await expect.poll(() => page.getByRole('row', { name: /Welcome/ }).textContent()).toMatch(/WelcomeLive1/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows an email step’s sends and the conversions that followed on its step counts', async () => {
+    const automation = await collector.adminSend<{ id: string }>('/api/v1/automations', {
+      name: 'Nudge',
+      status: 'live',
+      entry: 'every_time',
+      trigger: { type: 'event', event: 'Trial Started' },
+      exit: { goal: { event: 'Upgraded' } },
+      steps: [
+        { id: 'mail', type: 'action', action: { type: 'email', templateId: 'nudge' }, next: 'w' },
+        { id: 'w', type: 'wait', duration: { amount: 1, unit: 'days' } },
+      ],
+    });
+    const track = (userId: string, event: string) =>
+      fetch(`${collector.url}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey: collector.writeKey, userId, event }) });
+    for (const userId of ['t-1', 't-2']) expect((await track(userId, 'Trial Started')).status).toBe(200);
+    await expect
+      .poll(async () => (await collector.admin<{ steps: Record<string, { email?: { sent: number } }> }>(`/api/v1/automations/${automation.id}/stats`))?.steps.mail?.email?.sent, { timeout: 15_000 })
+      .toBe(2);
+    expect((await track('t-1', 'Upgraded')).status).toBe(200);
+    await expect.poll(async () => (await collector.admin<{ conversions: number }>(`/api/v1/automations/${automation.id}/stats`))?.conversions, { timeout: 15_000 }).toBe(1);
+
+    await page.goto(`${collector.url}/console/automations/${automation.id}`);
+    await expect.poll(() => page.locator('.step-counts[data-step="mail"]').textContent(), { timeout: 15_000 }).toMatch(/sent to 2 · 1 converted \(50%\)/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -207,6 +207,63 @@ describe('automation steps', () => {
     expect(calls).toEqual([`tpl_welcome ${r.id}:mail:1`, `tpl_welcome ${r.id}:mail:1`]);
   });
 
+  it('email steps count the runs they sent to and how many then reached the goal, through the run or its chain', async () => {
+    const sentTo: string[] = [];
+    const email: ActionHandler<'email'> = { type: 'email', run: async (_action, context) => void sentTo.push(`${context.step.id} ${context.personId}`) };
+    hark = await startAutomations({ actions: [email as ActionHandler] });
+    const automation = await hark.create({
+      trigger: { type: 'event', event: 'Go' },
+      exit: { goal: { event: 'Upgraded', where: [{ property: 'plan', op: 'equals', value: 'pro' }] } },
+      steps: [
+        { id: 'mail1', type: 'action', action: { type: 'email', templateId: 'welcome' }, next: 'w' },
+        { id: 'w', type: 'wait', duration: { amount: 1, unit: 'days' }, next: 'mail2' },
+        { id: 'mail2', type: 'action', action: { type: 'email', templateId: 'reminder' } },
+      ],
+    });
+    for (const who of ['ada', 'bob', 'cat']) {
+      await identify(hark, who);
+      await track(hark, who, 'Go');
+    }
+    await hark.drain();
+    // ada upgrades while she waits: her run exits on the goal (a conversion for mail1 only).
+    await track(hark, 'ada', 'Upgraded', 1, { plan: 'pro' });
+    // bob's first upgrade does not meet the goal's condition, so his run goes on.
+    await track(hark, 'bob', 'Upgraded', 1, { plan: 'free' });
+    await hark.drain();
+    hark.clock.advance(DAY);
+    await hark.drain();
+    const runs = await hark.runs(automation.id);
+    const runOf = async (userId: string) => {
+      const person = (await hark.api.get(`/api/v1/people/lookup?userId=${userId}`)).body.id;
+      return runs.find((r: any) => r.personId === person)!;
+    };
+    expect((await runOf('ada')).reason).toBe('goal');
+    expect((await runOf('bob')).status).toBe('finished');
+    expect(sentTo.filter((s) => s.startsWith('mail2'))).toHaveLength(2);
+    hark.clock.advance(HOUR);
+    // After his run finished, bob comes by a link in the emails (the event is in the run's chain)
+    // and upgrades: both emails he got count it. cat upgrades too, but not through the automation.
+    const bob = await runOf('bob');
+    const at = new Date(hark.clock.now()).toISOString();
+    await hark.send('/v1/batch', { batch: [{ type: 'track', messageId: 'bob-upgrade', userId: 'bob', event: 'Upgraded', properties: { plan: 'pro' }, context: { hark: { parentId: bob.rootId } }, timestamp: at }] });
+    await track(hark, 'cat', 'Upgraded', 1, { plan: 'pro' });
+    // An event in bob's chain that is not the goal, and one that misses its condition, count for nothing.
+    await hark.send('/v1/batch', { batch: [{ type: 'track', messageId: 'bob-free', userId: 'bob', event: 'Upgraded', properties: { plan: 'free' }, context: { hark: { parentId: bob.rootId } }, timestamp: at }] });
+    await hark.drain();
+
+    const stats = (await hark.api.get(`/api/v1/automations/${automation.id}/stats`)).body;
+    expect(stats.conversions).toBe(1);
+    expect(stats.steps.mail1.email).toEqual({ sent: 3, conversions: 2 });
+    expect(stats.steps.mail2.email).toEqual({ sent: 2, conversions: 1 });
+    expect(stats.steps.w.email).toBeUndefined();
+
+    // With no goal, the sends are counted and conversions are null (not zero: nothing to convert to).
+    const plain = await hark.create({ trigger: { type: 'event', event: 'Ping' }, steps: [{ id: 'm', type: 'action', action: { type: 'email', templateId: 'x' } }] });
+    await track(hark, 'cat', 'Ping');
+    await hark.drain();
+    expect((await hark.api.get(`/api/v1/automations/${plain.id}/stats`)).body.steps.m.email).toEqual({ sent: 1, conversions: null });
+  });
+
   it('an action that keeps failing fails the run with its reason after the last attempt', async () => {
     const broken: ActionHandler<'email'> = { type: 'email', run: async () => Promise.reject(new Error('relay refused')) };
     hark = await startAutomations({ actions: [broken as ActionHandler] });

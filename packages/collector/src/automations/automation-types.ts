@@ -38,7 +38,7 @@ export interface ExitRules {
 }
 
 export type WaitStep =
-  | { id: string; type: 'wait'; duration: { amount: number; unit: 'minutes' | 'hours' | 'days' }; next?: string | null }
+  | { id: string; type: 'wait'; duration: { amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' }; next?: string | null }
   /**
    * Until the next local time `time` ("HH:MM") on one of `weekdays` (0 = Sunday; all when left
    * out), in the person's `timezone` trait, else the project's, else UTC.
@@ -50,7 +50,7 @@ export interface WaitForEventStep {
   type: 'wait_for_event';
   event: string;
   where?: PropertyCondition[];
-  timeout: { amount: number; unit: 'minutes' | 'hours' | 'days' };
+  timeout: { amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' };
   /** Where the run goes when the event came first, and when the timeout did. */
   onEvent?: string | null;
   onTimeout?: string | null;

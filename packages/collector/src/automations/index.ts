@@ -5,3 +5,4 @@ export { automationJobHandlers, type AutomationDeps } from './run-automation.js'
 export { AUTOMATION_STEP_JOB, AUTOMATION_EVENT_JOB } from './automation-jobs.js';
 export { ActionFailure, createActionRegistry, type ActionContext, type ActionHandler, type ActionRegistry } from './actions/action-handler.js';
 export { AUTOMATION_ENTERED, AUTOMATION_STEP, AUTOMATION_EXITED } from './timeline-events.js';
+export { emailGoalCounts, withEmailGoalCounts, type EmailGoalCounts } from './email-goal-counts.js';

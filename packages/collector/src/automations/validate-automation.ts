@@ -16,8 +16,8 @@ export const AUTOMATION_LIMITS = { maxSteps: 100, maxName: 200, maxText: 1000, m
 export type AutomationValidation = { ok: true; automation: AutomationInput } | { ok: false; fields: FieldErrors };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const UNITS = ['minutes', 'hours', 'days'] as const;
-const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+const UNITS = ['seconds', 'minutes', 'hours', 'days'] as const;
+const UNIT_MS = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const KINDS = ['visitor', 'lead', 'user'];
 
@@ -226,7 +226,7 @@ function conditions(event: unknown, where: unknown, path: string, fields: FieldE
 }
 
 function duration(value: unknown, path: string, fields: FieldErrors): void {
-  if (!isObject(value)) return add(fields, path, 'must be { amount, unit } (minutes, hours or days)');
+  if (!isObject(value)) return add(fields, path, 'must be { amount, unit } (seconds, minutes, hours or days)');
   known(value, ['amount', 'unit'], path, fields);
   if (!oneOf(value.unit, `${path}.unit`, UNITS, fields)) return;
   const ms = Number(value.amount) * UNIT_MS[value.unit as keyof typeof UNIT_MS];

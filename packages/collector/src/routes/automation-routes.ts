@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { stepJob } from '../automations/automation-jobs.js';
 import { RUN_STATUSES, type Automation, type AutomationInput, type RunStatus } from '../automations/automation-types.js';
+import { withEmailGoalCounts } from '../automations/email-goal-counts.js';
 import { queuePeople } from '../automations/queue-people.js';
 import { validateAutomation } from '../automations/validate-automation.js';
 import type { Clock } from '../clock.js';
@@ -118,7 +119,7 @@ export function automationRoutes(deps: { store: Store; clock: Clock }): Hono<{ V
   routes.get('/automations/:id/stats', async (c) => {
     const projectId = c.get('project').id;
     const automation = await load(projectId, c.req.param('id'));
-    return c.json(await automations.stats(projectId, automation.id));
+    return c.json(await withEmailGoalCounts(automations, automation, await automations.stats(projectId, automation.id)));
   });
 
   routes.get('/people/:id/automations', async (c) => {

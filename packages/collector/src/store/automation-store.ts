@@ -11,7 +11,32 @@ export interface AutomationSummary extends Automation {
 export interface AutomationStats {
   entered: number;
   conversions: number;
-  steps: Record<string, { entered: number; waiting: number; passed: number; edges: Record<string, number> }>;
+  steps: Record<string, StepStats>;
+}
+
+export interface StepStats {
+  entered: number;
+  waiting: number;
+  passed: number;
+  edges: Record<string, number>;
+  /** Email steps only (automations/email-goal-counts.ts): runs it sent to, and how many of them then converted. */
+  email?: { sent: number; conversions: number | null };
+}
+
+/** A run passing a step (a step-log edge), with how the run has ended so far. */
+export interface StepPass {
+  runId: string;
+  stepId: string;
+  at: number;
+  reason: string | null;
+  finishedAt: number | null;
+}
+
+/** An event in a run's chain (its root_id is the run's root). */
+export interface RunChainEvent {
+  runId: string;
+  timestamp: number;
+  properties: Record<string, unknown>;
 }
 
 /** What a step commit writes to a run (fields left out stay). */
@@ -61,6 +86,10 @@ export interface AutomationStore {
   listRuns(projectId: string, automationId: string, query: RunQuery): Promise<Page<AutomationRun>>;
   runsForPerson(projectId: string, personId: string): Promise<(AutomationRun & { automationName: string })[]>;
   stats(projectId: string, automationId: string): Promise<AutomationStats>;
+  /** Every time a run of this automation passed one of these steps, oldest first. */
+  stepPasses(projectId: string, automationId: string, stepIds: readonly string[]): Promise<StepPass[]>;
+  /** The events named `name` in the chains of this automation's runs (events.root_id = the run's root). */
+  runChainEvents(projectId: string, automationId: string, name: string): Promise<RunChainEvent[]>;
   /** When an automation last granted each of these messages to the person (aliases included). */
   messageGrants(projectId: string, personId: string, messageIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }

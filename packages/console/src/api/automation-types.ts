@@ -1,7 +1,7 @@
 /** The admin API's automation shapes (docs/AUTOMATIONS.md), as the console reads and writes them. */
 export type AutomationStatus = 'draft' | 'live' | 'paused' | 'archived';
 export type EntryRule = 'once' | 'one_at_a_time' | 'every_time';
-export type Unit = 'minutes' | 'hours' | 'days';
+export type Unit = 'seconds' | 'minutes' | 'hours' | 'days';
 
 export interface PropertyCondition {
   property: string;
@@ -65,5 +65,14 @@ export interface AutomationRun {
 export interface AutomationStats {
   entered: number;
   conversions: number;
-  steps: Record<string, { entered: number; waiting: number; passed: number; edges: Record<string, number> }>;
+  steps: Record<string, StepStats>;
+}
+
+export interface StepStats {
+  entered: number;
+  waiting: number;
+  passed: number;
+  edges: Record<string, number>;
+  /** Email steps: runs it sent to, and how many of them then reached the goal (null: no goal set). */
+  email?: { sent: number; conversions: number | null };
 }

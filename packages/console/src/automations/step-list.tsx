@@ -19,6 +19,7 @@ interface Ctx {
 }
 
 const UNITS: [Unit, string][] = [
+  ['seconds', 'seconds'],
   ['minutes', 'minutes'],
   ['hours', 'hours'],
   ['days', 'days'],
@@ -95,6 +96,7 @@ function StepCard(props: { step: DraftStep; ctx: Ctx; number: number }) {
               .filter(([edge]) => edge !== 'next')
               .map(([edge, n]) => ` · ${n} ${edge}`)
               .join('')}
+            {counts.email ? <EmailGoalCounts email={counts.email} /> : null}
           </span>
         ) : null}
         {!ctx.disabled ? (
@@ -224,5 +226,17 @@ function TraitRows(props: { traits: Record<string, string | number | boolean | n
         Add a trait
       </button>
     </fieldset>
+  );
+}
+
+/** An email step's reach and what it led to: "sent to 3 · 2 converted (67%)". */
+function EmailGoalCounts(props: { email: { sent: number; conversions: number | null } }) {
+  const { sent, conversions } = props.email;
+  const share = conversions !== null && sent > 0 ? ` (${Math.round((conversions / sent) * 100)}%)` : '';
+  return (
+    <span class="email-goal-counts" title="Runs this email went to, and how many of them then reached the goal (in the run, or through the email's chain of events)">
+      {` · sent to ${sent}`}
+      {conversions !== null ? ` · ${conversions} converted${share}` : ''}
+    </span>
   );
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Automation, AutomationInput, AutomationRun, RunStatus } from '../../automations/automation-types.js';
-import type { AutomationRunRepository, AutomationStats, AutomationStore, AutomationSummary, RunPatch } from '../automation-store.js';
+import type { AutomationRunRepository, AutomationStats, AutomationStore, AutomationSummary, RunChainEvent, RunPatch, StepPass } from '../automation-store.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { iso, PERSON_AND_ALIASES } from './rows.js';
 
@@ -99,6 +99,14 @@ export function createSqliteAutomations(db: Database): AutomationStore & { liveN
       WHERE r.project_id = @project AND r.person_id IN ${PERSON_AND_ALIASES} ORDER BY r.entered_at DESC, r.id DESC LIMIT 200`),
     stepLog: db.prepare('SELECT step_id, outcome, count(*) AS n FROM automation_step_log WHERE project_id = ? AND automation_id = ? GROUP BY step_id, outcome'),
     waitingAt: db.prepare("SELECT step_id, count(*) AS n FROM automation_runs WHERE project_id = ? AND automation_id = ? AND status = 'waiting' GROUP BY step_id"),
+    stepPasses: db.prepare(`SELECT l.run_id, l.step_id, l.at, r.reason, r.finished_at FROM automation_step_log l
+      JOIN automation_runs r ON r.project_id = l.project_id AND r.id = l.run_id
+      WHERE l.project_id = @project AND l.automation_id = @automation AND l.outcome <> 'entered'
+        AND l.step_id IN (SELECT value FROM json_each(@steps)) ORDER BY l.at, l.run_id`),
+    // events_by_root answers each run's chain; a root shared by several runs is read once per run.
+    runChainEvents: db.prepare(`SELECT r.id AS run_id, e.timestamp, e.properties FROM automation_runs r
+      JOIN events e ON e.project_id = r.project_id AND e.root_id = r.root_id
+      WHERE r.project_id = @project AND r.automation_id = @automation AND e.name = @name ORDER BY e.timestamp, e.seq`),
     runTotals: db.prepare("SELECT count(*) AS entered, coalesce(sum(reason = 'goal'), 0) AS conversions FROM automation_runs WHERE project_id = ? AND automation_id = ?"),
   };
 
@@ -207,6 +215,15 @@ export function createSqliteAutomations(db: Database): AutomationStore & { liveN
       for (const row of q.waitingAt.all(projectId, automationId) as { step_id: string | null; n: number }[]) if (row.step_id) step(row.step_id).waiting += row.n;
       const totals = q.runTotals.get(projectId, automationId) as { entered: number; conversions: number };
       return { entered: totals.entered, conversions: totals.conversions, steps };
+    },
+    async stepPasses(projectId, automationId, stepIds): Promise<StepPass[]> {
+      if (stepIds.length === 0) return [];
+      const rows = q.stepPasses.all({ project: projectId, automation: automationId, steps: JSON.stringify(stepIds) }) as { run_id: string; step_id: string; at: number; reason: string | null; finished_at: number | null }[];
+      return rows.map((row) => ({ runId: row.run_id, stepId: row.step_id, at: row.at, reason: row.reason, finishedAt: row.finished_at }));
+    },
+    async runChainEvents(projectId, automationId, name): Promise<RunChainEvent[]> {
+      const rows = q.runChainEvents.all({ project: projectId, automation: automationId, name }) as { run_id: string; timestamp: number; properties: string }[];
+      return rows.map((row) => ({ runId: row.run_id, timestamp: row.timestamp, properties: JSON.parse(row.properties) as Record<string, unknown> }));
     },
     async messageGrants(projectId, personId, messageIds) {
       const rows = q.grants.all({ project: projectId, id: personId, messages: JSON.stringify(messageIds) }) as { message_id: string; at: number }[];
