@@ -172,17 +172,19 @@ export async function measureAutomations(options: AutomationBenchOptions, log: (
       const own = createClient({ port: collector.port });
       try {
         while (next < options.people) {
+          // Taken before the await: the other senders move `next` meanwhile.
           const first = next;
-          next = Math.min(options.people, next + options.triggerBatch);
+          const last = Math.min(options.people, first + options.triggerBatch);
+          next = last;
           const now = new Date();
           const events: string[] = [];
-          for (let i = first; i < next; i++) {
+          for (let i = first; i < last; i++) {
             events.push(`{"type":"track","event":"${EVENT}","messageId":"bench-entered-${i}","userId":"bench-${i}","timestamp":"${now.toISOString()}","properties":{"n":${i}}}`);
           }
           const sentAt = Date.now();
           const answer = await own.request(batchRequest(events, now.toISOString()));
-          if (!acceptedAll(next - first)(answer.status, answer.body)) throw new Error(`a trigger batch was not accepted whole: ${answer.status} ${answer.body.toString().slice(0, 200)}`);
-          for (let i = first; i < next; i++) triggeredAt.set(`bench-${i}`, sentAt);
+          if (!acceptedAll(last - first)(answer.status, answer.body)) throw new Error(`a trigger batch was not accepted whole: ${answer.status} ${answer.body.toString().slice(0, 200)}`);
+          for (let i = first; i < last; i++) triggeredAt.set(`bench-${i}`, sentAt);
         }
       } finally {
         own.close();
