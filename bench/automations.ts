@@ -31,6 +31,12 @@ export interface AutomationBenchOptions {
   /** Trigger events per request, and requests in flight while sending them. */
   triggerBatch: number;
   triggerInFlight: number;
+  /**
+   * People entering per second (batches sent on that schedule); 0 = as fast as the collector
+   * takes them. The runner has a rate it can follow (measured: the stage table); above it, every
+   * later entry waits behind the earlier ones, and due-to-done grows with the queue.
+   */
+  triggerRate: number;
   ingest: { durationMs: number; warmupMs: number; connections: number };
   runner: { pollMs: number; batchSize: number; concurrency: number };
   /** How long after the last due time it keeps waiting for deliveries. */
@@ -49,6 +55,7 @@ export interface AutomationBenchResult {
   waitMs: number;
   runner: AutomationBenchOptions['runner'];
   sendMs: number;
+  triggerRate: number;
   deliveries: number;
   distinct: number;
   duplicates: number;
@@ -176,6 +183,7 @@ export async function measureAutomations(options: AutomationBenchOptions, log: (
           const first = next;
           const last = Math.min(options.people, first + options.triggerBatch);
           next = last;
+          if (options.triggerRate > 0) await sleep(sendStarted + (first / options.triggerRate) * 1000 - Date.now());
           const now = new Date();
           const events: string[] = [];
           for (let i = first; i < last; i++) {
@@ -232,6 +240,7 @@ export async function measureAutomations(options: AutomationBenchOptions, log: (
       waitMs,
       runner: options.runner,
       sendMs,
+      triggerRate: options.triggerRate,
       deliveries,
       distinct: receiver.arrivals.size,
       duplicates: deliveries - receiver.arrivals.size,
@@ -293,7 +302,7 @@ const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` :
 export function renderAutomations(r: AutomationBenchResult): string[] {
   const met = r.duplicates === 0 && r.missing === 0 && r.dueToDone.p99 <= 2000;
   return [
-    `${int(r.people)} people sent \`${EVENT}\` (in ${s(r.sendMs)}) into a live automation: wait ${r.waitMs / 60_000} min, then a webhook action to a receiver on 127.0.0.1.` +
+    `${int(r.people)} people sent \`${EVENT}\` (${r.triggerRate > 0 ? `${int(r.triggerRate)} a second, ` : 'as fast as accepted, '}in ${s(r.sendMs)}; ingest measured after the sending, during the wait) into a live automation: wait ${r.waitMs / 60_000} min, then a webhook action to a receiver on 127.0.0.1.` +
       ` Runner: poll ${r.runner.pollMs} ms, batch ${r.runner.batchSize}, concurrency ${r.runner.concurrency}; \`synchronous = FULL\`.` +
       ' due = the trigger batch\'s send time + the wait; done = arrival at the receiver.',
     '',
