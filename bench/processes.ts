@@ -51,7 +51,7 @@ function collectorEntry(): string[] {
 }
 
 /** The real collector entry, on a free port, rate limits off. */
-export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal'; databaseUrl?: string; schema?: string }): Promise<Server> {
+export async function startCollector(options: { dbPath: string; synchronous?: 'full' | 'normal'; databaseUrl?: string; schema?: string; env?: Record<string, string> }): Promise<Server> {
   // `npm run bench -- --profile` (or BENCH_PROFILE_DIR): a V8 CPU profile per collector process.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -65,6 +65,8 @@ export async function startCollector(options: { dbPath: string; synchronous?: 'f
     HARK_RATE_LIMIT: 'off',
     // The PostgreSQL store instead of the file (bench/postgres.ts), in a schema of the bench's own.
     ...(options.databaseUrl ? { HARK_DATABASE_URL: options.databaseUrl, HARK_DATABASE_SCHEMA: options.schema ?? '' } : {}),
+    // Settings a section needs on top (bench/automations.ts: the runner's poll, private webhook targets).
+    ...options.env,
   });
 }
 

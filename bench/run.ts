@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureAudiences, renderAudiences, type AudienceOptions } from './audiences.js';
+import { measureAutomations, renderAutomations, type AutomationBenchOptions } from './automations.js';
 import { measureEligibility, type EligibilityOptions } from './eligibility.js';
 import { measureHostPage, type HostPageOptions } from './host-page.js';
 import { measureIdentify, type IdentifyOptions } from './identify.js';
@@ -17,7 +18,7 @@ import { measureWeights } from './weights.js';
  * `npm run bench`: every figure of issue 6 beside its baseline, measured in one run, written to
  * docs/BENCHMARKS.md. Options (after `--`):
  *   --quick             smoke run in under a minute; writes .bench/quick.md, not the docs
- *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences, postgres
+ *   --only=a,b          some sections: weights, host-page, ingest, eligibility, identify, audiences, automations, postgres
  *                       (postgres needs a PostgreSQL: HARK_BENCH_DATABASE_URL or HARK_TEST_DATABASE_URL,
  *                       else postgres://postgres@127.0.0.1:5432/test; a full run notes it and goes on without one);
  *                       and scaling (opt-in, never part of a plain run: it generates up to 5M events)
@@ -29,7 +30,7 @@ import { measureWeights } from './weights.js';
  * Loopback only; every server it starts, and every temp file, is gone when it ends.
  */
 
-const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences', 'postgres'] as const;
+const SECTIONS = ['weights', 'host-page', 'ingest', 'eligibility', 'identify', 'audiences', 'automations', 'postgres'] as const;
 /** Run only when named in --only. */
 const OPT_IN = ['scaling'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof OPT_IN)[number];
@@ -60,6 +61,7 @@ interface Plan {
   scaling: Omit<ScalingOptions, 'seed'>;
   audiences: Omit<AudienceOptions, 'seed'>;
   postgres: Omit<PostgresOptions, 'seed'>;
+  automations: Omit<AutomationBenchOptions, 'seed'>;
 }
 
 const FULL: Plan = {
@@ -82,6 +84,19 @@ const FULL: Plan = {
     eligibilityRequests: 3000,
   },
   postgres: { rounds: 3, durationMs: 4000, warmupMs: 1500, connections: 32, eligibility: { rate: 2000, durationMs: 10_000, warmupMs: 2000, messages: 50 } },
+  // Issue 12: 10,000 people, a one-minute wait, a webhook action; ingest measured beside the wait.
+  automations: {
+    people: 10_000,
+    waitMinutes: 1,
+    triggerBatch: 100,
+    triggerInFlight: 4,
+    // 250 people a second (40 s for 10,000): what the runner follows on this 2-core machine.
+    triggerRate: 250,
+    ingest: { durationMs: 8000, warmupMs: 1500, connections: 32 },
+    // More jobs at once than the default 8, so that many share each group commit (HARK_RUNNER_*).
+    runner: { pollMs: 200, batchSize: 200, concurrency: 64 },
+    drainMs: 120_000,
+  },
 };
 
 const QUICK: Plan = {
@@ -93,6 +108,8 @@ const QUICK: Plan = {
   scaling: { sizes: [20_000, 100_000], ingestMs: 1500, eligibilityRate: 1000, eligibilityMs: 2000, warmupMs: 500 },
   audiences: { size: { people: 2000, events: 20_000, messages: 50 }, ingest: { people: 500, events: 5000, rounds: 1 }, importRows: 5000, eligibilityRequests: 300 },
   postgres: { rounds: 1, durationMs: 1500, warmupMs: 300, connections: 32, eligibility: { rate: 2000, durationMs: 2000, warmupMs: 500, messages: 50 } },
+  // The wait stays one minute (the API's smallest unit), so a quick run takes about two.
+  automations: { ...FULL.automations, people: 1000, ingest: { durationMs: 3000, warmupMs: 500, connections: 32 }, drainMs: 60_000 },
 };
 
 async function main(): Promise<void> {
@@ -142,6 +159,7 @@ async function main(): Promise<void> {
   results.identify = await run('identify', () => measureIdentify({ seed: args.seed, ...plan.identify }, log));
   results.scaling = await run('scaling', () => measureScaling({ seed: args.seed, ...plan.scaling }, log));
   const audiences = await run('audiences', () => measureAudiences({ seed: args.seed, ...plan.audiences }, log));
+  const automations = await run('automations', () => measureAutomations({ seed: args.seed, ...plan.automations }, log));
   results.postgres = await run('postgres', async () => {
     try {
       return await measurePostgres({ seed: args.seed, ...plan.postgres }, log);
@@ -165,6 +183,13 @@ async function main(): Promise<void> {
     const end = section.lastIndexOf('\n');
     section = `${section.slice(0, end)}\n${lines.join('\n')}${section.slice(end)}`;
     writeFileSync(join(ROOT, '.bench', 'audiences.json'), JSON.stringify(audiences, null, 2));
+  }
+  if (automations) {
+    // Issue 12's figures (bench/automations.ts says what each one measures).
+    const lines = ['', '### Automations (issue 12; `bench/automations.ts`)', '', ...renderAutomations(automations), ''];
+    const end = section.lastIndexOf('\n');
+    section = `${section.slice(0, end)}\n${lines.join('\n')}${section.slice(end)}`;
+    writeFileSync(join(ROOT, '.bench', 'automations.json'), JSON.stringify(automations, null, 2));
   }
   writeFileSync(join(ROOT, '.bench', `results-${results.mode}.json`), JSON.stringify(results, null, 2));
   const complete = SECTIONS.every((name) => args.sections.has(name));

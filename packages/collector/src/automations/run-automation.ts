@@ -117,8 +117,9 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
 
     if (p.phase === 'timeout') return void (await commit(guard, (tx) => leave(tx, projectId, personId, run, step, step.type === 'wait_for_event' ? 'onTimeout' : edgesOf(step)[0]?.[0] ?? 'next', now)));
     if (p.phase === 'resume') return void (await commit(guard, (tx) => leave(tx, projectId, personId, run, step, edgesOf(step)[0]?.[0] ?? 'next', now)));
-    // Outside the step's transaction, and once per run × visit however often it is retried.
-    await runs.log(projectId, automation.id, run.id, run.visit, step.id, 'entered', now);
+    // Before the step's own transaction, and once per run × visit however often it is retried;
+    // in a unit of work of its own so it shares a commit (and its fsync) with the other writes.
+    await commit(null, async () => runs.log(projectId, automation.id, run.id, run.visit, step.id, 'entered', now));
 
     switch (step.type) {
       case 'wait': {

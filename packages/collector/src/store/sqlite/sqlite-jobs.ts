@@ -12,10 +12,22 @@ export interface SqliteJobs {
 }
 
 /**
+ * Where the runner's writes commit: the store's group commit (sqlite-store.ts), so the claims
+ * and completions of many jobs share one commit, and its fsync runs off the event loop. Alone,
+ * each would be a transaction of its own with `synchronous = FULL`: an fsync on the event loop
+ * per job, which capped the runner at the disk's commit rate and stalled ingest beside it
+ * (issue 12's bench). A caller is answered only once its write is on disk, as before.
+ */
+export type JobWriteUnit = <T>(write: () => T) => Promise<T>;
+
+const alone: JobWriteUnit = async (write) => write();
+
+/**
  * The job table on SQLite. One writer (this process), so a claim is a plain transaction: read
  * the due ids, lease them. Statements only; the retry rules are the runner's.
+ * `store` writes through `unit`; `queue` runs inside a unit of work already, so never through it.
  */
-export function createSqliteJobs(db: Database): SqliteJobs {
+export function createSqliteJobs(db: Database, unit: JobWriteUnit = alone): SqliteJobs {
   const q = {
     insert: db.prepare(`INSERT INTO jobs (id, project_id, kind, job_key, status, run_at, payload, attempts, max_attempts, created_at)
       VALUES (@id, @project, @kind, @key, 'pending', @runAt, @payload, 0, @maxAttempts, @now)
@@ -52,22 +64,22 @@ export function createSqliteJobs(db: Database): SqliteJobs {
     queue: { enqueue },
     store: {
       async enqueue(job, now) {
-        return enqueue(job, now);
+        return unit(() => enqueue(job, now));
       },
       async claimDue(now, limit, leaseMs, owner) {
-        return limit > 0 ? claim(now, limit, leaseMs, owner) : [];
+        return limit > 0 ? unit(() => claim(now, limit, leaseMs, owner)) : [];
       },
       async complete(id, owner, now) {
-        return q.complete.run({ id, owner, now }).changes > 0;
+        return unit(() => q.complete.run({ id, owner, now }).changes > 0);
       },
       async retryLater(id, owner, error, runAt) {
-        return q.retryLater.run({ id, owner, error: clipError(error), runAt }).changes > 0;
+        return unit(() => q.retryLater.run({ id, owner, error: clipError(error), runAt }).changes > 0);
       },
       async fail(id, owner, error, now) {
-        return q.fail.run({ id, owner, error: clipError(error), now }).changes > 0;
+        return unit(() => q.fail.run({ id, owner, error: clipError(error), now }).changes > 0);
       },
       async cancel(projectId, kind, key, now) {
-        return q.cancel.run({ project: projectId, kind, key, now }).changes > 0;
+        return unit(() => q.cancel.run({ project: projectId, kind, key, now }).changes > 0);
       },
       async get(projectId, id) {
         const row = q.get.get(projectId, id) as JobRow | undefined;

@@ -27,7 +27,7 @@ import { createSqliteAutomations } from './sqlite-automations.js';
 import { createSqliteCompanies } from './sqlite-companies.js';
 import { createSqliteContacts } from './sqlite-contacts.js';
 import { createSqliteImports } from './sqlite-imports.js';
-import { createSqliteJobs } from './sqlite-jobs.js';
+import { createSqliteJobs, type JobWriteUnit } from './sqlite-jobs.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqliteEmails } from './sqlite-emails.js';
 import { createSqlitePersonGeo } from './sqlite-geo.js';
@@ -87,7 +87,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Automations (issue 12): segment transitions and list additions are written by the stores
   // themselves, so their triggers are queued here, in the transaction that wrote them.
   const automations = createSqliteAutomations(db);
-  const jobs = createSqliteJobs(db);
+  // The runner's writes share the group commit below (sqlite-jobs.ts says why); called only
+  // once the store is built, so `groupCommit` is there by then.
+  const jobWrite: JobWriteUnit = (write) => groupCommit.run(0, async () => write());
+  const jobs = createSqliteJobs(db, jobWrite);
   const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
   const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue };
   const personGeo = createSqlitePersonGeo(db);
@@ -303,7 +306,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     imports,
     automations,
     jobs: jobs.store,
-    webhooks: createSqliteWebhooks(db),
+    webhooks: createSqliteWebhooks(db, jobWrite),
     emails: createSqliteEmails(db),
     chains: createSqliteChains(db),
     hookSources: createSqliteHookSources(db),
