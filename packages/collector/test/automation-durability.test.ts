@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { killAll, spawnCollector } from './collector-process.js';
 import { startReceiver } from './webhook-receiver.js';
 
 /**
@@ -19,7 +18,6 @@ import { startReceiver } from './webhook-receiver.js';
  * small bound for a shared, loaded test machine. The collector stays down until some waits have
  * come due, so waits due before the kill, while it is down, and after the restart are all covered.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const WRITE_KEY = 'hk_w_automation_durability_write_key';
 const SECRET_KEY = 'hk_s_automation_durability_secret_key_00';
 const WAIT_MS = 3_000;
@@ -39,30 +37,17 @@ const dir = mkdtempSync(join(tmpdir(), 'hark-automation-kill-'));
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killAll(children);
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-async function startCollector(dbPath: string): Promise<{ child: ChildProcess; base: string; exited: Promise<unknown> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/collector/src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+/** The collector with its runner on, polling often and leasing briefly. */
+const startCollector = (dbPath: string) =>
+  spawnCollector(
+    {
       HARK_DB: dbPath,
       HARK_WRITE_KEY: WRITE_KEY,
       HARK_SECRET_KEY: SECRET_KEY,
-      HARK_RATE_LIMIT: 'off',
       HARK_WEBHOOKS_ALLOW_PRIVATE: '1',
       HARK_RUNNER: 'on',
       HARK_RUNNER_POLL_MS: String(POLL_MS),
@@ -71,28 +56,8 @@ async function startCollector(dbPath: string): Promise<{ child: ChildProcess; ba
       // A killed runner's leased jobs (the held deliveries) come back after this; short for the test.
       HARK_RUNNER_LEASE_MS: String(LEASE_MS),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const output: string[] = [];
-  const exited = new Promise((done) => child.once('exit', done));
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the collector did not start in 15 s:\n${output.join('')}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.join('').includes('listening on')) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`the collector exited before listening:\n${output.join('')}`));
-    });
-  });
-  return { child, base: `http://127.0.0.1:${port}`, exited };
-}
+    children,
+  );
 
 const admin = (base: string, path: string, init: RequestInit = {}) =>
   fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' } });
