@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineListContract } from './list-contract.js';
 import { defineSuppressionRulesContract } from './suppression-rules-contract.js';
 import { defineTeamContract } from './team-contract.js';
 
@@ -301,5 +302,6 @@ export function defineStoreContract(name: string, open: OpenStore): void {
     });
     defineTeamContract(() => ({ store, project }));
     defineSuppressionRulesContract(() => ({ store, project }));
+    defineListContract(() => ({ store, project }));
   });
 }

@@ -332,6 +332,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, id)
   );
   `,
+  // 10 (issue 15): static lists and who is on them (issue 11), as SQLite's migration 7 made them.
+  `
+  CREATE TABLE lists (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX lists_by_created ON lists(project_id, created_at DESC, id DESC);
+
+  CREATE TABLE list_members (
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, list_id, person_id)
+  );
+  CREATE INDEX list_members_by_person ON list_members(project_id, person_id);
+  `,
+  // 11 (issue 15): companies listed newest first for the admin API (issue 11), as SQLite's migration 9.
+  `
+  CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

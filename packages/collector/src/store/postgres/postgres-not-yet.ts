@@ -3,7 +3,6 @@ import type { AutomationStore } from '../automation-store.js';
 import type { CompanyStore } from '../company-store.js';
 import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
-import type { ListStore } from '../list-store.js';
 import type { SegmentStore } from '../segment-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
@@ -27,7 +26,6 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 }
 
 export const postgresAudienceStores = () => ({
-  lists: notYet<ListStore>('Lists', {}),
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
   companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),

@@ -9,6 +9,7 @@ import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresJobs } from './postgres-jobs.js';
+import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -113,6 +114,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const store: Store = {
     ...postgresAudienceStores(),
+    lists: createPostgresLists(pool),
     emailTemplates: createPostgresEmailTemplates(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),
