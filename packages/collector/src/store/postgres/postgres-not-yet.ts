@@ -1,6 +1,5 @@
 import { ApiError } from '../../http/api-error.js';
 import type { AutomationStore } from '../automation-store.js';
-import type { CompanyStore } from '../company-store.js';
 import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { SegmentStore } from '../segment-store.js';
@@ -27,7 +26,6 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 
 export const postgresAudienceStores = () => ({
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
-  companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
   // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
   automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),

@@ -8,6 +8,8 @@ import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
+import { createPostgresCompanies } from './postgres-companies.js';
+import { createPostgresContacts } from './postgres-contacts.js';
 import { createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
@@ -115,6 +117,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const store: Store = {
     ...postgresAudienceStores(),
     lists: createPostgresLists(pool),
+    companies: createPostgresCompanies(pool, createPostgresContacts()),
     emailTemplates: createPostgresEmailTemplates(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),
