@@ -1,5 +1,4 @@
 import { ApiError } from '../../http/api-error.js';
-import type { AutomationStore } from '../automation-store.js';
 import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { SegmentStore } from '../segment-store.js';
@@ -27,8 +26,6 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 export const postgresAudienceStores = () => ({
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
   imports: notYet<ImportStore>('CSV imports', {}),
-  // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
-  automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
   // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
   // The server re-queues open sends at start: there are none on PostgreSQL, so it starts.
   emails: notYet<EmailStore>('Email sends, domains and the outbox', { queuedBefore: () => [] }),

@@ -8,6 +8,7 @@ import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
+import { createPostgresAutomations } from './postgres-automations.js';
 import { createPostgresCompanies } from './postgres-companies.js';
 import { createPostgresContacts } from './postgres-contacts.js';
 import { createPostgresJobs } from './postgres-jobs.js';
@@ -118,6 +119,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresAudienceStores(),
     lists: createPostgresLists(pool),
     companies: createPostgresCompanies(pool, createPostgresContacts()),
+    automations: createPostgresAutomations(pool, clock, feed),
     emailTemplates: createPostgresEmailTemplates(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),
