@@ -5,7 +5,8 @@ import type { SegmentStore } from '../segment-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
- * The audience stores (issue 11) other than suppression rules (postgres-suppression-rules.ts) exist on SQLite only so far. On PostgreSQL the reads the rest of
+ * Segments and CSV imports (issue 11) and email sending (issue 13) exist on SQLite only so far
+ * (suppression rules, lists, companies and automation definitions are on PostgreSQL). On PostgreSQL the reads the rest of
  * the collector makes on every request answer "none" (no segments), so
  * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
  * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
