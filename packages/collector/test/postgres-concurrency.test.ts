@@ -125,6 +125,14 @@ if (!url) {
       expect(seen!.settings.allowedOrigins).toEqual(['https://shop.example']);
     });
 
+    it('drops the other collector\'s cached live automations when one changes them (NOTIFY), with time frozen', async () => {
+      expect(await b.automations.live(projectId)).toEqual([]);
+      const automation = await a.automations.create(projectId, { name: 'Welcome', status: 'live', trigger: { type: 'manual' }, entry: 'once', exit: {}, steps: [{ id: 'end', type: 'exit' }] }, T0);
+      expect((await eventually(() => b.automations.live(projectId), (live) => live.length === 1)).map((x) => x.id)).toEqual([automation.id]);
+      await a.automations.update(projectId, automation.id, { name: 'Welcome', status: 'paused', trigger: { type: 'manual' }, entry: 'once', exit: {}, steps: [{ id: 'end', type: 'exit' }] }, T0 + 1);
+      expect(await eventually(() => b.automations.live(projectId), (live) => live.length === 0)).toEqual([]);
+    });
+
     it('still ends a cached entry after its TTL when no notification came', async () => {
       const message = await a.messages.create(projectId, record('Quiet'), T0);
       expect((await eventually(() => b.messages.live(projectId), (live) => live.length === 1)).map((m) => m.id)).toEqual([message.id]);

@@ -8,6 +8,9 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineAutomationContract } from './automation-contract.js';
+import { defineCompanyContract } from './company-contract.js';
+import { defineListContract } from './list-contract.js';
 import { defineSuppressionRulesContract } from './suppression-rules-contract.js';
 import { defineTeamContract } from './team-contract.js';
 
@@ -301,5 +304,8 @@ export function defineStoreContract(name: string, open: OpenStore): void {
     });
     defineTeamContract(() => ({ store, project }));
     defineSuppressionRulesContract(() => ({ store, project }));
+    defineListContract(() => ({ store, project }));
+    defineCompanyContract(() => ({ store, project }));
+    defineAutomationContract(() => ({ store, project }));
   });
 }

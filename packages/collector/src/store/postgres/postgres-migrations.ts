@@ -332,6 +332,92 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, id)
   );
   `,
+  // 10 (issue 15): static lists and who is on them (issue 11), as SQLite's migration 7 made them.
+  `
+  CREATE TABLE lists (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX lists_by_created ON lists(project_id, created_at DESC, id DESC);
+
+  CREATE TABLE list_members (
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, list_id, person_id)
+  );
+  CREATE INDEX list_members_by_person ON list_members(project_id, person_id);
+  `,
+  // 11 (issue 15): companies listed newest first for the admin API (issue 11), as SQLite's migration 9.
+  `
+  CREATE INDEX companies_by_created ON companies(project_id, created_at DESC, id DESC);
+  `,
+  // 12 (issue 15): automations (issue 12), as SQLite's migration 16 made them: definitions, runs,
+  // the step log, the kind automations last saw a person as, and messages a run showed.
+  `
+  CREATE TABLE automations (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'live', 'paused', 'archived')),
+    definition TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX automations_live ON automations(project_id, status);
+
+  CREATE TABLE automation_runs (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    automation_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'waiting', 'finished', 'exited', 'failed')),
+    step_id TEXT,
+    visit INTEGER NOT NULL,
+    reason TEXT,
+    root_id TEXT NOT NULL,
+    wait_event TEXT,
+    wait_until BIGINT,
+    entered_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX automation_runs_by_automation ON automation_runs(project_id, automation_id, entered_at);
+  CREATE INDEX automation_runs_by_person ON automation_runs(project_id, person_id, automation_id);
+
+  CREATE TABLE automation_step_log (
+    project_id TEXT NOT NULL,
+    automation_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    visit INTEGER NOT NULL,
+    step_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (run_id, visit, outcome)
+  );
+  CREATE INDEX automation_step_log_by_automation ON automation_step_log(project_id, automation_id);
+
+  CREATE TABLE automation_person_kinds (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (project_id, person_id)
+  );
+
+  CREATE TABLE automation_message_grants (
+    project_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    granted_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, message_id, person_id)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

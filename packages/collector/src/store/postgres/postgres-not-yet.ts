@@ -1,14 +1,12 @@
 import { ApiError } from '../../http/api-error.js';
-import type { AutomationStore } from '../automation-store.js';
-import type { CompanyStore } from '../company-store.js';
 import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
-import type { ListStore } from '../list-store.js';
 import type { SegmentStore } from '../segment-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
- * The audience stores (issue 11) other than suppression rules (postgres-suppression-rules.ts) exist on SQLite only so far. On PostgreSQL the reads the rest of
+ * Segments and CSV imports (issue 11) and email sending (issue 13) exist on SQLite only so far
+ * (suppression rules, lists, companies and automation definitions are on PostgreSQL). On PostgreSQL the reads the rest of
  * the collector makes on every request answer "none" (no segments), so
  * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
  * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
@@ -27,12 +25,8 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 }
 
 export const postgresAudienceStores = () => ({
-  lists: notYet<ListStore>('Lists', {}),
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
-  companies: notYet<CompanyStore>('Companies', {}),
   imports: notYet<ImportStore>('CSV imports', {}),
-  // Ingest asks for the live automations of every batch: none on PostgreSQL yet (issue 12).
-  automations: notYet<AutomationStore>('Automations', { live: () => [], messageGrants: () => new Map<string, number>() }),
   // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
   // The server re-queues open sends at start: there are none on PostgreSQL, so it starts.
   emails: notYet<EmailStore>('Email sends, domains and the outbox', { queuedBefore: () => [] }),

@@ -8,7 +8,11 @@ import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { postgresAudienceStores } from './postgres-not-yet.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
+import { createPostgresAutomations } from './postgres-automations.js';
+import { createPostgresCompanies } from './postgres-companies.js';
+import { createPostgresContacts } from './postgres-contacts.js';
 import { createPostgresJobs } from './postgres-jobs.js';
+import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -113,6 +117,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const store: Store = {
     ...postgresAudienceStores(),
+    lists: createPostgresLists(pool),
+    companies: createPostgresCompanies(pool, createPostgresContacts()),
+    automations: createPostgresAutomations(pool, clock, feed),
     emailTemplates: createPostgresEmailTemplates(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),
