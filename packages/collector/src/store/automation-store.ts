@@ -88,6 +88,8 @@ export interface AutomationStore {
   stats(projectId: string, automationId: string): Promise<AutomationStats>;
   /** Every time a run of this automation passed one of these steps, oldest first. */
   stepPasses(projectId: string, automationId: string, stepIds: readonly string[]): Promise<StepPass[]>;
+  /** False where runs cannot be written yet (PostgreSQL): the API then refuses to put an automation live. */
+  readonly canRun: boolean;
   /** The events named `name` in the chains of this automation's runs (events.root_id = the run's root). */
   runChainEvents(projectId: string, automationId: string, name: string): Promise<RunChainEvent[]>;
   /** When an automation last granted each of these messages to the person (aliases included). */

@@ -125,6 +125,10 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
         ORDER BY a.created_at DESC, a.id DESC LIMIT @limit`, { project: projectId, beforeAt, beforeId, limit: query.limit + 1 });
       return toPage(found, query.limit, (row): AutomationSummary => ({ ...toAutomation(row), runs: JSON.parse(row.counts) as AutomationSummary['runs'] }), (row) => [row.created_at, row.id]);
     },
+    // Runs are not written on PostgreSQL yet (canRun), so no step was passed and no chain grew.
+    canRun: false,
+    stepPasses: async () => [],
+    runChainEvents: async () => [],
     async update(projectId, id, input, now) {
       const updated = await changes(pool, 'UPDATE automations SET status = $1, definition = $2, updated_at = $3 WHERE project_id = $4 AND id = $5',
         [input.status, JSON.stringify(input), now, projectId, id]);
