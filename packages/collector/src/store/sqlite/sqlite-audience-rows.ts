@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { AudienceTx, PendingFill } from '../../audiences/segment-ports.js';
 import type { Rule } from '../../rules/index.js';
 import type { FactsLoader } from './sqlite-person-facts.js';
+import { timeOrderedId } from './time-ordered-id.js';
 
 const SERVER_DEVICE = JSON.stringify({ browser: null, browserVersion: null, os: null, osVersion: null, type: 'server' });
 
@@ -55,7 +55,8 @@ export function createSqliteAudienceRows(
     },
     timeline: {
       track(projectId, personId, name, properties, at) {
-        const messageId = `hark-segment-${randomUUID()}`;
+        // Time-ordered: appended at the end of events_by_message_id (time-ordered-id.ts).
+        const messageId = `hark-segment-${timeOrderedId(at)}`;
         q.timeline.run(projectId, messageId, personId, name, JSON.stringify(properties), at, at);
         onTimeline(projectId, personId, name, properties, messageId, at);
       },
