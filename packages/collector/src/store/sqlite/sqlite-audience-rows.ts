@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { AudienceTx, PendingFill } from '../../audiences/segment-ports.js';
 import type { Rule } from '../../rules/index.js';
 import type { FactsLoader } from './sqlite-person-facts.js';
+import { timeOrderedId } from './time-ordered-id.js';
 
 const SERVER_DEVICE = JSON.stringify({ browser: null, browserVersion: null, os: null, osVersion: null, type: 'server' });
 
@@ -29,10 +29,12 @@ export function createSqliteAudienceRows(
       VALUES (?, ?, ?, 'track', ?, NULL, NULL, ?, '{}', '{}', '${SERVER_DEVICE}', ?, NULL, ?)`),
     bump: db.prepare(`INSERT INTO event_daily_counts (project_id, person_id, event, day, count) VALUES (?, ?, ?, ?, 1)
       ON CONFLICT (project_id, person_id, event, day) DO UPDATE SET count = count + 1`),
+    // The WHERE clauses skip the update when the time did not move, so a re-evaluation that
+    // finds the same time (most of them) reads the row and writes no page.
     recheckEarlier: db.prepare(`INSERT INTO audience_rechecks (project_id, person_id, due_at) VALUES (?, ?, ?)
-      ON CONFLICT (project_id, person_id) DO UPDATE SET due_at = min(due_at, excluded.due_at)`),
+      ON CONFLICT (project_id, person_id) DO UPDATE SET due_at = excluded.due_at WHERE excluded.due_at < due_at`),
     recheckSet: db.prepare(`INSERT INTO audience_rechecks (project_id, person_id, due_at) VALUES (?, ?, ?)
-      ON CONFLICT (project_id, person_id) DO UPDATE SET due_at = excluded.due_at`),
+      ON CONFLICT (project_id, person_id) DO UPDATE SET due_at = excluded.due_at WHERE excluded.due_at <> due_at`),
     recheckDrop: db.prepare('DELETE FROM audience_rechecks WHERE project_id = ? AND person_id = ?'),
     due: db.prepare('SELECT project_id, person_id FROM audience_rechecks WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
     nextFill: db.prepare("SELECT project_id, id, fill_after FROM segments WHERE status = 'filling' ORDER BY updated_at, id LIMIT 1"),
@@ -55,7 +57,8 @@ export function createSqliteAudienceRows(
     },
     timeline: {
       track(projectId, personId, name, properties, at) {
-        const messageId = `hark-segment-${randomUUID()}`;
+        // Time-ordered: appended at the end of events_by_message_id (time-ordered-id.ts).
+        const messageId = `hark-segment-${timeOrderedId(at)}`;
         q.timeline.run(projectId, messageId, personId, name, JSON.stringify(properties), at, at);
         onTimeline(projectId, personId, name, properties, messageId, at);
       },

@@ -74,6 +74,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 16 MiB of page cache (SQLite's default is 2 MB): the indexes a write touches at random places
+  // (people, memberships, identities by UUID) then mostly stay in memory instead of being read
+  // back from the OS on every commit; an import of 100,000 contacts writes millions of such rows.
+  // Not more: the collector's whole resident budget is 150 MB (issue 16, docs/BENCHMARKS.md), and
+  // the OS page cache holds the file anyway.
+  db.pragma('cache_size = -16384');
   // Deleted rows are zeroed on disk, not just unlinked: erasure and key hashing (sqlite-privacy.ts).
   db.pragma('secure_delete = ON');
   migrate(db);
