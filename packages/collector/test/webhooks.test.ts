@@ -49,15 +49,23 @@ describe('outbound webhooks', () => {
     expect(rotated.secret).not.toBe(webhook.secret);
   });
 
-  it('refuses a bad URL or no event names, every problem at once', async () => {
-    const res = await hark.admin('/api/v1/webhooks', json({ url: 'ftp://example.com/x', events: [], extra: 1 }));
+  it('refuses a bad URL or a blank event name, every problem at once', async () => {
+    const res = await hark.admin('/api/v1/webhooks', json({ url: 'ftp://example.com/x', events: [' '], extra: 1 }));
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; fields: Record<string, string> } } & { code?: string; fields?: Record<string, string> };
     const fields = body.fields ?? body.error?.fields;
-    expect(Object.keys(fields!).sort()).toEqual(['events', 'extra']);
+    expect(Object.keys(fields!).sort()).toEqual(['events.0', 'extra']);
     const second = (await (await hark.admin('/api/v1/webhooks', json({ url: 'ftp://example.com/x', events: ['a'] }))).json()) as Record<string, unknown>;
     expect(JSON.stringify(second)).toContain('must use http or https');
     expect((await hark.admin('/api/v1/webhooks/wh_nope', patch({ enabled: false }))).status).toBe(404);
+  });
+
+  it('takes a webhook with no event names, which only automations call: ingest queues nothing for it', async () => {
+    const webhook = await create([]);
+    expect(webhook.events).toEqual([]);
+    expect((await track('Signed Up', 'evt-none')).status).toBe(200);
+    const log = (await (await hark.admin(`/api/v1/webhooks/${webhook.id}/deliveries`)).json()) as { items: unknown[] };
+    expect(log.items).toEqual([]);
   });
 
   it('delivers a subscribed event once, signed so the receiver can verify it', async () => {

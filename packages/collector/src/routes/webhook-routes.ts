@@ -20,7 +20,8 @@ const MAX_WEBHOOKS = 50;
 const STATUSES: readonly JobStatus[] = ['pending', 'running', 'done', 'failed', 'cancelled'];
 
 const url = z.string().trim().min(1).max(2_000);
-const events = z.array(z.string().trim().min(1).max(200)).min(1).max(100);
+// No event names: a webhook only automations' webhook steps call (they name it by id).
+const events = z.array(z.string().trim().min(1).max(200)).max(100);
 const createBody = z.strictObject({ url, events, enabled: z.boolean().optional() });
 const patchBody = z.strictObject({ url: url.optional(), events: events.optional(), enabled: z.boolean().optional() });
 

@@ -89,7 +89,7 @@ function CreateForm(props: { onCreated(webhook: WebhookWithSecret): void }) {
       <h3>New webhook</h3>
       <FormStatus error={create.error} />
       <TextField path="url" label="URL (http or https)" type="url" value={url} onInput={setUrl} errors={create.fields} required hint="Private and loopback addresses are refused unless the collector runs with HARK_WEBHOOKS_ALLOW_PRIVATE=1." />
-      <TextArea path="events" errorPrefix="events" label="Event names, one per line" value={events} onInput={setEvents} errors={create.fields} rows={3} hint='Exact names as tracked (e.g. "Signed Up"), identify or page for those calls, or * for every event.' />
+      <TextArea path="events" errorPrefix="events" label="Event names, one per line" value={events} onInput={setEvents} errors={create.fields} rows={3} hint='Exact names as tracked (e.g. "Signed Up"), identify or page for those calls, or * for every event. Leave empty for a webhook only automations call.' />
       <div class="actions">
         <button class="primary" type="submit" disabled={create.busy}>
           {create.busy ? 'Creating…' : 'Create webhook'}
@@ -111,7 +111,7 @@ function WebhookCard(props: { webhook: Webhook; canEdit: boolean; open: boolean;
       <h3>
         <code>{webhook.url}</code> <span class={webhook.enabled ? 'badge live' : 'badge paused'}>{webhook.enabled ? 'Enabled' : 'Disabled'}</span>
       </h3>
-      <p>Events: {webhook.events.map((name) => (name === '*' ? 'every event' : `"${name}"`)).join(', ')}</p>
+      <p>Events: {webhook.events.length === 0 ? 'none (called by automations only)' : webhook.events.map((name) => (name === '*' ? 'every event' : `"${name}"`)).join(', ')}</p>
       <p class="hint">
         Created <Time iso={webhook.createdAt} />, changed <Time iso={webhook.updatedAt} />
       </p>
