@@ -1,63 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Automation, AutomationInput, AutomationRun, RunStatus } from '../../automations/automation-types.js';
+import type { Automation } from '../../automations/automation-types.js';
 import type { Clock } from '../../clock.js';
 import { PermanentJobError } from '../../jobs/job-runner.js';
 import type { AutomationRunRepository, AutomationStats, AutomationStore, AutomationSummary } from '../automation-store.js';
+import { RUN_COLUMNS, toAutomation, toRun, type AutomationRow, type RunRow } from '../automation-rows.js';
 import { cursorKey, toPage } from '../cursor.js';
-import { iso } from '../sqlite/rows.js';
 import type { ChangeFeed } from './postgres-changes.js';
 import { LIVE_CACHE_TTL_MS } from './postgres-messages.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { changes, inTransaction, one, rows } from './postgres-sql.js';
 
-interface AutomationRow {
-  project_id: string;
-  id: string;
-  definition: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface RunRow {
-  id: string;
-  automation_id: string;
-  person_id: string;
-  status: RunStatus;
-  step_id: string | null;
-  visit: number;
-  reason: string | null;
-  root_id: string;
-  wait_event: string | null;
-  wait_until: number | null;
-  entered_at: number;
-  finished_at: number | null;
-}
-
-const toAutomation = (row: AutomationRow): Automation => ({
-  ...(JSON.parse(row.definition) as AutomationInput),
-  id: row.id,
-  projectId: row.project_id,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
-
-const toRun = (row: RunRow): AutomationRun => ({
-  id: row.id,
-  automationId: row.automation_id,
-  personId: row.person_id,
-  status: row.status,
-  stepId: row.step_id,
-  visit: row.visit,
-  reason: row.reason,
-  rootId: row.root_id,
-  waitingFor: row.wait_event !== null && row.wait_until !== null ? { event: row.wait_event, until: row.wait_until } : null,
-  enteredAt: iso(row.entered_at),
-  finishedAt: row.finished_at === null ? null : iso(row.finished_at),
-});
-
 const COLUMNS = 'project_id, id, definition, created_at, updated_at';
-const RUN_COLUMNS = 'id, automation_id, person_id, status, step_id, visit, reason, root_id, wait_event, wait_until, entered_at, finished_at';
 const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) FILTER (WHERE status = 'active'), 'waiting', count(*) FILTER (WHERE status = 'waiting'),
   'finished', count(*) FILTER (WHERE status = 'finished'), 'exited', count(*) FILTER (WHERE status = 'exited'), 'failed', count(*) FILTER (WHERE status = 'failed'),
   'conversions', count(*) FILTER (WHERE reason = 'goal'))::text FROM automation_runs r WHERE r.project_id = a.project_id AND r.automation_id = a.id) AS counts`;

@@ -1,56 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Automation, AutomationInput, AutomationRun, RunStatus } from '../../automations/automation-types.js';
+import type { Automation } from '../../automations/automation-types.js';
 import type { AutomationRunRepository, AutomationStats, AutomationStore, AutomationSummary, RunChainEvent, RunPatch, StepPass } from '../automation-store.js';
+import { RUN_COLUMNS, toAutomation, toRun, type AutomationRow, type RunRow } from '../automation-rows.js';
 import { cursorKey, toPage } from '../cursor.js';
-import { iso, PERSON_AND_ALIASES } from './rows.js';
+import { PERSON_AND_ALIASES } from './rows.js';
 
-interface AutomationRow {
-  project_id: string;
-  id: string;
-  definition: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface RunRow {
-  id: string;
-  automation_id: string;
-  person_id: string;
-  status: RunStatus;
-  step_id: string | null;
-  visit: number;
-  reason: string | null;
-  root_id: string;
-  wait_event: string | null;
-  wait_until: number | null;
-  entered_at: number;
-  finished_at: number | null;
-}
-
-const toAutomation = (row: AutomationRow): Automation => ({
-  ...(JSON.parse(row.definition) as AutomationInput),
-  id: row.id,
-  projectId: row.project_id,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
-
-const toRun = (row: RunRow): AutomationRun => ({
-  id: row.id,
-  automationId: row.automation_id,
-  personId: row.person_id,
-  status: row.status,
-  stepId: row.step_id,
-  visit: row.visit,
-  reason: row.reason,
-  rootId: row.root_id,
-  waitingFor: row.wait_event !== null && row.wait_until !== null ? { event: row.wait_event, until: row.wait_until } : null,
-  enteredAt: iso(row.entered_at),
-  finishedAt: row.finished_at === null ? null : iso(row.finished_at),
-});
-
-const RUN_COLUMNS = 'id, automation_id, person_id, status, step_id, visit, reason, root_id, wait_event, wait_until, entered_at, finished_at';
 const COUNTS = `(SELECT json_object('total', count(*), 'active', coalesce(sum(status = 'active'), 0), 'waiting', coalesce(sum(status = 'waiting'), 0),
   'finished', coalesce(sum(status = 'finished'), 0), 'exited', coalesce(sum(status = 'exited'), 0), 'failed', coalesce(sum(status = 'failed'), 0),
   'conversions', coalesce(sum(reason = 'goal'), 0)) FROM automation_runs r WHERE r.project_id = a.project_id AND r.automation_id = a.id) AS counts`;
