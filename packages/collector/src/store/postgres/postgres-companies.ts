@@ -1,33 +1,11 @@
 import type pg from 'pg';
 import type { CompanyItem, CompanyStore } from '../company-store.js';
 import { cursorKey, toPage } from '../cursor.js';
+import { likePattern, toCompanyItem, type CompanyItemRow } from '../company-rows.js';
 import type { PersonRef } from '../list-store.js';
-import { iso, toPersonSummary, type PersonRow } from '../sqlite/rows.js';
+import { toPersonSummary, type PersonRow } from '../sqlite/rows.js';
 import type { PostgresContacts } from './postgres-contacts.js';
 import { changes, inTransaction, one, rows, type Queryable } from './postgres-sql.js';
-
-interface CompanyItemRow {
-  id: string;
-  traits: string;
-  size: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toItem = (row: CompanyItemRow): CompanyItem => {
-  const traits = JSON.parse(row.traits) as Record<string, unknown>;
-  return {
-    id: row.id,
-    name: typeof traits.name === 'string' ? traits.name : null,
-    traits,
-    size: row.size,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-};
-
-/** Escapes LIKE's wildcards so a search for "50%" means those characters. */
-const likePattern = (search: string): string => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const SIZE = '(SELECT count(*) FROM company_members m WHERE m.project_id = c.project_id AND m.company_id = c.id) AS size';
 const COLUMNS = `c.id, c.traits, c.created_at, c.updated_at, ${SIZE}`;
@@ -47,7 +25,7 @@ const PERSON = 'SELECT id, kind, user_id, email, traits, traits_at, created_at, 
 export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContacts): CompanyStore {
   const get = async (db: Queryable, projectId: string, companyId: string): Promise<CompanyItem | null> => {
     const row = await one<CompanyItemRow>(db, `SELECT ${COLUMNS} FROM companies c WHERE c.project_id = $1 AND c.id = $2`, [projectId, companyId]);
-    return row ? toItem(row) : null;
+    return row ? toCompanyItem(row) : null;
   };
   const currentId = async (db: Queryable, projectId: string, personId: string): Promise<string> =>
     (await one<{ person_id: string }>(db, 'SELECT person_id FROM person_aliases WHERE project_id = $1 AND alias_id = $2', [projectId, personId]))?.person_id ?? personId;
@@ -70,7 +48,7 @@ export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContact
           AND (@beforeAt::bigint IS NULL OR c.created_at < @beforeAt OR (c.created_at = @beforeAt AND c.id < @beforeId::text))
         ORDER BY c.created_at DESC, c.id DESC LIMIT @limit`,
       { project: projectId, search: query.search ? likePattern(query.search) : null, beforeAt, beforeId, limit: query.limit + 1 });
-      return toPage(found, query.limit, toItem, (row) => [row.created_at, row.id]);
+      return toPage(found, query.limit, toCompanyItem, (row) => [row.created_at, row.id]);
     },
 
     get: (projectId, companyId) => get(pool, projectId, companyId),

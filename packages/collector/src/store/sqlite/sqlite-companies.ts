@@ -1,34 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { CompanyItem, CompanyStore } from '../company-store.js';
 import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
+import { likePattern, toCompanyItem, type CompanyItemRow } from '../company-rows.js';
 import type { PersonRef } from '../list-store.js';
-import { iso, toPersonSummary, type PersonRow } from './rows.js';
+import { toPersonSummary, type PersonRow } from './rows.js';
 import type { SqliteContacts } from './sqlite-contacts.js';
 import type { AudienceUnit } from './sqlite-segments.js';
 import type { ChangedPeople } from '../../audiences/changed-people.js';
-
-interface CompanyItemRow {
-  id: string;
-  traits: string;
-  size: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toItem = (row: CompanyItemRow): CompanyItem => {
-  const traits = JSON.parse(row.traits) as Record<string, unknown>;
-  return {
-    id: row.id,
-    name: typeof traits.name === 'string' ? traits.name : null,
-    traits,
-    size: row.size,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-};
-
-/** Escapes LIKE's wildcards so a search for "50%" means those characters. */
-const likePattern = (search: string): string => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Companies on SQLite: the rows `group` calls write (sqlite-ingest.ts applyGroup), managed by the admin API. */
 export function createSqliteCompanies(db: Database, contacts: SqliteContacts, unit: AudienceUnit): CompanyStore {
@@ -60,7 +38,7 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts, un
   };
   const get = (projectId: string, companyId: string): CompanyItem | null => {
     const row = q.get.get(projectId, companyId) as CompanyItemRow | undefined;
-    return row ? toItem(row) : null;
+    return row ? toCompanyItem(row) : null;
   };
   /** The person a reference names now (a merged-away id answers with the survivor). */
   const findPerson = (projectId: string, ref: PersonRef): PersonRow | null => {
@@ -86,7 +64,7 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts, un
         beforeId: before[1],
         limit: query.limit + 1,
       }) as CompanyItemRow[];
-      return toPage(rows, query.limit, toItem, (row) => [row.created_at, row.id]);
+      return toPage(rows, query.limit, toCompanyItem, (row) => [row.created_at, row.id]);
     },
 
     async get(projectId, companyId) {
