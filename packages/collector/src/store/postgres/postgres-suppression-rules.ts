@@ -1,30 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import type { Rule } from '../../rules/index.js';
 import type { SuppressionRule, SuppressionRuleStore } from '../segment-store.js';
-import { iso } from '../sqlite/rows.js';
+import { toSuppressionRule as toRule, type SuppressionRuleRow as RuleRow } from '../suppression-rule-rows.js';
 import type { ChangeFeed } from './postgres-changes.js';
 import { LIVE_CACHE_TTL_MS } from './postgres-messages.js';
 import { changes, one, rows } from './postgres-sql.js';
-
-interface RuleRow {
-  id: string;
-  name: string;
-  rules: string;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toRule = (row: RuleRow): SuppressionRule => ({
-  id: row.id,
-  name: row.name,
-  rules: JSON.parse(row.rules) as Rule,
-  enabled: row.enabled === 1,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
 
 const COLUMNS = 'id, name, rules, enabled, created_at, updated_at';
 

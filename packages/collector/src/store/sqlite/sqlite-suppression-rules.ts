@@ -1,26 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Rule } from '../../rules/index.js';
 import type { SuppressionRule, SuppressionRuleStore } from '../segment-store.js';
-import { iso } from './rows.js';
-
-interface RuleRow {
-  id: string;
-  name: string;
-  rules: string;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toRule = (row: RuleRow): SuppressionRule => ({
-  id: row.id,
-  name: row.name,
-  rules: JSON.parse(row.rules) as Rule,
-  enabled: row.enabled === 1,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
+import { toSuppressionRule as toRule, type SuppressionRuleRow as RuleRow } from '../suppression-rule-rows.js';
 
 /** Suppression rules on SQLite (table `suppression_rules`, migration 6). */
 export function createSqliteSuppressionRules(db: Database): SuppressionRuleStore {
