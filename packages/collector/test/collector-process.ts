@@ -29,8 +29,13 @@ export interface CollectorProcess {
  * with rate limits off and `env` on top; resolves once it prints that it listens. Every process
  * is added to `children`, so the test file's afterAll can SIGKILL what is left.
  */
-export async function spawnCollector(env: Record<string, string>, children: Set<ChildProcess>, port?: number): Promise<CollectorProcess> {
-  const listenOn = port ?? (await freePort());
+export async function spawnCollector(
+  env: Record<string, string>,
+  children: Set<ChildProcess>,
+  options: { port?: number; startTimeoutMs?: number } = {},
+): Promise<CollectorProcess> {
+  const listenOn = options.port ?? (await freePort());
+  const startTimeoutMs = options.startTimeoutMs ?? 15_000;
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/collector/src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(listenOn), HOST: '127.0.0.1', HARK_RATE_LIMIT: 'off', ...env },
@@ -40,7 +45,7 @@ export async function spawnCollector(env: Record<string, string>, children: Set<
   const output: string[] = [];
   const exited = new Promise((done) => child.once('exit', done));
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the collector did not start in 15 s:\n${output.join('')}`)), 15_000);
+    const timer = setTimeout(() => fail(new Error(`the collector did not start in ${startTimeoutMs / 1000} s:\n${output.join('')}`)), startTimeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
       if (output.join('').includes('listening on')) {

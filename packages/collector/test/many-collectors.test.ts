@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killAll, spawnCollector, type CollectorProcess } from './collector-process.js';
 import { dropSchema, freshSchema, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
 
 /**
@@ -16,7 +15,6 @@ import { dropSchema, freshSchema, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostg
  * for; the proxy, like nginx's `proxy_next_upstream error`, passes a refused connection to the next
  * upstream. Everything binds 127.0.0.1 on a free port and is killed in afterAll.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const WRITE_KEY = 'hk_w_many_collectors_test_write_key';
 const SECRET_KEY = 'hk_s_many_collectors_test_secret_key_0000';
 const BASIC = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
@@ -29,63 +27,25 @@ const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killAll(children);
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
+type Collector = CollectorProcess;
 
-interface Collector {
-  child: ChildProcess;
-  port: number;
-  output: string[];
-  exited: Promise<unknown>;
-}
-
-async function startCollector(databaseUrl: string, schema: string): Promise<Collector> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/collector/src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+/** One collector of the installation; three starting at once on a busy machine get 30 s. */
+const startCollector = (databaseUrl: string, schema: string): Promise<Collector> =>
+  spawnCollector(
+    {
       HARK_DATABASE_URL: databaseUrl,
       HARK_DATABASE_SCHEMA: schema,
       HARK_WRITE_KEY: WRITE_KEY,
       HARK_SECRET_KEY: SECRET_KEY,
       HARK_GEO: 'off',
-      // All the load comes from one address; this test is about many collectors, not rate limits.
-      HARK_RATE_LIMIT: 'off',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const output: string[] = [];
-  const exited = new Promise((done) => child.once('exit', done));
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`a collector did not start in 30 s:\n${output.join('')}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.join('').includes('listening on')) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then(() => {
-      clearTimeout(timer);
-      fail(new Error(`a collector exited before listening:\n${output.join('')}`));
-    });
-  });
-  return { child, port, output, exited };
-}
+    children,
+    { startTimeoutMs: 30_000 },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // The load balancer
