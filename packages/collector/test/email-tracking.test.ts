@@ -4,6 +4,7 @@ import { verifyChainToken } from '../src/chain/chain-token.js';
 import { addTracking } from '../src/email/track-links.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/email/unsubscribe-link.js';
 import { writeSentEmailRow } from './email-send-fixture.js';
+import { startAutomations } from './automation-helpers.js';
 import { mid, startCollector, type TestCollector } from './harness.js';
 
 let hark: TestCollector | null = null;
@@ -111,6 +112,21 @@ describe('email tracking', () => {
 });
 
 describe('unsubscribe', () => {
+  it('hands Email Opened to the live automations, as ingest hands them a tracked event: a run starts on the open', async () => {
+    const automations = await startAutomations();
+    hark = automations;
+    const ann = await withContact(automations);
+    const followUp = await automations.create({ trigger: { type: 'event', event: 'Email Opened' }, steps: [{ id: 'done', type: 'exit' }] });
+    const tracked = addTracking('<p>Hi</p>', { sendId: 'send-3', baseUrl: BASE, secret: ann.secret });
+    writeSend(automations.dbPath, { id: 'send-3', projectId: automations.project.id, personId: ann.id, sentEventId: 'sent-3', links: tracked.links });
+    const pixel = /https:\/\/hark\.test(\/e\/o\/[^"]+\.gif)/.exec(tracked.html)![1]!;
+    expect((await automations.app.request(pixel)).status).toBe(200);
+    await automations.drain();
+    const runs = await automations.runs(followUp.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ personId: ann.id, status: 'finished' });
+  });
+
   it('shows a confirmation page on GET without unsubscribing, and suppresses the address on the one-click POST', async () => {
     hark = await startCollector();
     const ann = await withContact(hark);

@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from '../store/types.js';
 import type { EmailSend } from '../store/email-store.js';
 import type { Store } from '../store/store.js';
-import { settleChain } from '../chain/chain-root.js';
+import { storeHarkEvent } from '../automations/store-hark-event.js';
 
 export const EMAIL_SENT = 'Email Sent';
 
@@ -55,7 +55,7 @@ export async function recordEmailSent(store: Store, send: EmailSend, at: number)
   const written = await store.transact(1, async (tx) => {
     if ((await tx.events.stored(send.projectId, [event.messageId])).size > 0) return true;
     if (!(await tx.people.get(person.id))) return false;
-    await tx.events.insert(send.projectId, person.id, event, await settleChain(tx.events, send.projectId, event));
+    await storeHarkEvent(store, tx, send.projectId, person.id, event);
     return true;
   });
   // Opens and clicks chain to this event (the content side reads it through the send lookup).

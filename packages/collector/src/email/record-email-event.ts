@@ -1,7 +1,7 @@
 import { storedJsonOf } from '../ingest/normalize-event.js';
 import type { Store } from '../store/store.js';
 import type { NormalizedEvent } from '../store/types.js';
-import { settleChain } from '../chain/chain-root.js';
+import { storeHarkEvent } from '../automations/store-hark-event.js';
 
 /** An event Hark writes itself about an email, on the contact it was sent to. */
 export interface EmailEvent {
@@ -53,7 +53,7 @@ export async function recordEmailEvent(store: Store, projectId: string, personId
   return store.transact(1, async (tx) => {
     if ((await tx.events.stored(projectId, [event.messageId])).size > 0) return false;
     if (!(await tx.people.get(person.id))) return false;
-    await tx.events.insert(projectId, person.id, normalized, await settleChain(tx.events, projectId, normalized));
+    await storeHarkEvent(store, tx, projectId, person.id, normalized);
     return true;
   });
 }
