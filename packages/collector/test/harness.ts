@@ -7,6 +7,7 @@ import type { Clock } from '../src/clock.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import type { Project } from '../src/store/types.js';
+import { openTestPostgresStore, TEST_DATABASE_URL } from './postgres-helpers.js';
 
 /** A clock the test moves by hand. */
 export function manualClock(start = Date.parse('2026-11-21T12:00:00.000Z')): Clock & { advance(ms: number): void; set(ms: number): void } {
@@ -29,12 +30,33 @@ export interface TestCollector {
   close(): Promise<void>;
 }
 
-/** A collector on a real SQLite file in a temp folder, answered through `app.request()`. */
-export async function startCollector(options: { dir?: string; secretKey?: string; app?: Partial<AppOptions> } = {}): Promise<TestCollector> {
+export interface CollectorOptions {
+  dir?: string;
+  secretKey?: string;
+  app?: Partial<AppOptions>;
+  /**
+   * A PostgreSQL URL: the collector runs on a fresh schema there (dropped at close) instead of a
+   * SQLite file, so one suite can run on both stores (see `storeKinds`).
+   */
+  postgres?: string;
+}
+
+/**
+ * The stores a suite that should hold on both runs on: SQLite always, PostgreSQL when
+ * HARK_TEST_DATABASE_URL is set. Use with `describe.each(storeKinds())` and pass `postgres: kind.url`.
+ */
+export const storeKinds = (): { name: 'SQLite' | 'PostgreSQL'; url: string | undefined }[] => [
+  { name: 'SQLite', url: undefined },
+  ...(TEST_DATABASE_URL ? [{ name: 'PostgreSQL' as const, url: TEST_DATABASE_URL }] : []),
+];
+
+/** A collector on a real SQLite file in a temp folder (or a fresh PostgreSQL schema), answered through `app.request()`. */
+export async function startCollector(options: CollectorOptions = {}): Promise<TestCollector> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hark-test-'));
   const dbPath = join(dir, 'hark.db');
   const clock = manualClock();
-  const store = openSqliteStore({ path: dbPath, clock });
+  const postgres = options.postgres ? await openTestPostgresStore(options.postgres, clock) : null;
+  const store = postgres ? postgres.store : openSqliteStore({ path: dbPath, clock });
   const { project: created } = await store.ensureDefaultProject({});
   // The key is shown only at creation; a test that reopens a folder passes the one it was shown.
   const secretKey = created.secretKey ?? options.secretKey;
@@ -58,7 +80,8 @@ export async function startCollector(options: { dir?: string; secretKey?: string
     admin: async (path, init) =>
       app.request(path, { ...init, headers: { authorization: `Bearer ${project.secretKey}`, ...(init?.headers as Record<string, string>) } }),
     close: async () => {
-      await store.close();
+      if (postgres) await postgres.close();
+      else await store.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
