@@ -38,7 +38,7 @@ import { InvalidCursorError } from './store/cursor.js';
 import type { Store } from './store/store.js';
 import { createMembership, createSignIn } from './team/index.js';
 import { queueEventWebhooks } from './webhooks/queue-event-webhooks.js';
-import { createWebhookSubscriptions, NO_SUBSCRIPTIONS } from './webhooks/webhook-subscriptions.js';
+import { NO_SUBSCRIPTIONS, sharedWebhookSubscriptions } from './webhooks/webhook-subscriptions.js';
 import type { ResolveHost } from './webhooks/webhook-target.js';
 
 /** Password guesses: 10 a minute per address after a burst of 20; 2 a minute per email after 10. */
@@ -101,7 +101,7 @@ export function createApp(options: AppOptions): Hono {
 
   // Each stored event some webhook subscribes to queues a delivery inside the ingest transaction;
   // the cached subscription set keeps this to a map lookup for a project without webhooks.
-  const subscriptions = createWebhookSubscriptions(store.webhooks, clock);
+  const subscriptions = sharedWebhookSubscriptions(store.webhooks, clock);
   const ingestHooks = async (projectId: string) => {
     const set = await subscriptions.forProject(projectId);
     return set === NO_SUBSCRIPTIONS ? [] : [queueEventWebhooks(set)];

@@ -1,5 +1,5 @@
 import { SEGMENT_EXITED } from '../audiences/membership.js';
-import { settleChain } from '../chain/chain-root.js';
+import { storeHarkEvent } from './store-hark-event.js';
 import type { Clock } from '../clock.js';
 import type { JobHandler } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
@@ -39,6 +39,9 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
   const { store } = deps;
   const runs = store.automations.runs;
   const actions = createActionRegistry([...builtinActions, ...(deps.actions ?? [])]);
+  /** A run's timeline event, in the run's chain, with the webhooks subscribed to it; it starts no automation. */
+  const insertRunEvent = (tx: IngestTx, projectId: string, personId: string, event: NormalizedEvent): Promise<void> =>
+    storeHarkEvent(store, tx, projectId, personId, event, { triggers: false });
 
   /** One transaction; `guard` (a run and the visit it must still be at) makes a late job a no-op. */
   const commit = (guard: { projectId: string; run: AutomationRun } | null, work: (tx: IngestTx) => Promise<void>): Promise<boolean> =>
@@ -203,9 +206,4 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
     },
     [AUTOMATION_EVENT_JOB]: async (job, { clock }) => onEvent(job, job.payload as EventPayload, clock),
   };
-}
-
-/** A run's timeline event, stored in the run's chain (its root, as the write path settles it). */
-async function insertRunEvent(tx: IngestTx, projectId: string, personId: string, event: NormalizedEvent): Promise<void> {
-  await tx.events.insert(projectId, personId, event, await settleChain(tx.events, projectId, event));
 }

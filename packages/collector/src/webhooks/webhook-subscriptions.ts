@@ -55,3 +55,20 @@ export function createWebhookSubscriptions(store: WebhookStore, clock: Clock): W
     },
   };
 }
+
+const shared = new WeakMap<WebhookStore, WebhookSubscriptions>();
+
+/**
+ * The one subscription cache of a store in this process: ingest (app.ts) and the events Hark
+ * writes itself (automations/store-hark-event.ts, from job handlers that have no app) read the
+ * same entries, and a webhook edit through the admin API invalidates them for both. The clock of
+ * the first caller decides the TTL.
+ */
+export function sharedWebhookSubscriptions(store: WebhookStore, clock: Clock): WebhookSubscriptions {
+  let subscriptions = shared.get(store);
+  if (!subscriptions) {
+    subscriptions = createWebhookSubscriptions(store, clock);
+    shared.set(store, subscriptions);
+  }
+  return subscriptions;
+}
