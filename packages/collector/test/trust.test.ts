@@ -266,6 +266,22 @@ describe('privacy requests', () => {
     expect(data.exportedAt).toBe(new Date(hark.clock.now()).toISOString());
   });
 
+  it('streams a long history whole: every event once, newest first, in valid JSON', async () => {
+    hark = await startCollector();
+    const start = hark.clock.now();
+    for (let batch = 0; batch < 5; batch++) {
+      const events = Array.from({ length: 410 }, (_, i) => ({ type: 'track', messageId: `long-${batch}-${i}`, anonymousId: 'long-anon', event: 'Tick', properties: { n: batch * 410 + i }, timestamp: new Date(start - (batch * 410 + i) * 1_000).toISOString() }));
+      expect((await hark.send('/v1/batch', { batch: events })).status).toBe(200);
+    }
+    const person = await (await hark.admin('/api/v1/people/lookup?anonymousId=long-anon')).json();
+    const res = await hark.admin(`/api/v1/people/${person.id}/export`);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const data = JSON.parse(await res.text());
+    expect(data.person.id).toBe(person.id);
+    // 2,050 events: more than two pages of the stream, each once, newest (n = 0) first.
+    expect(data.events.map((e: { properties: { n: number } }) => e.properties.n)).toEqual(Array.from({ length: 2050 }, (_, i) => i));
+  });
+
   it('erases a person and refuses late events for them until the erasure is lifted', async () => {
     hark = await startCollector();
     const person = await seedPerson();

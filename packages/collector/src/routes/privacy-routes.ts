@@ -4,6 +4,7 @@ import type { AuthVariables } from '../http/auth.js';
 import type { Store } from '../store/store.js';
 import type { IdentityType } from '../store/types.js';
 import { readPageQuery } from './page-query.js';
+import { streamPersonExport } from './person-export.js';
 
 const IDENTITY_TYPES: readonly IdentityType[] = ['anonymous', 'user', 'email'];
 
@@ -14,8 +15,9 @@ export function privacyRoutes(deps: { store: Store }): Hono<{ Variables: AuthVar
   routes.get('/people/:id/export', async (c) => {
     const data = await deps.store.exportPerson(c.get('project').id, c.req.param('id'));
     if (!data) throw new ApiError(404, 'not_found', 'No person has this id.');
-    c.header('content-disposition', `attachment; filename="hark-person-${data.person.id}.json"`);
-    return c.json(data);
+    return new Response(streamPersonExport(deps.store, c.get('project').id, data), {
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="hark-person-${data.person.id}.json"` },
+    });
   });
 
   routes.delete('/people/:id', async (c) => {

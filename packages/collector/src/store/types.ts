@@ -203,11 +203,14 @@ export type PersonLookup = { userId: string } | { anonymousId: string } | { emai
 
 export type { Page };
 
-/** Everything held about one person, for a privacy request. */
+/**
+ * Everything held about one person, for a privacy request, but the events: those can run to
+ * millions, so the export route streams them page by page (routes/person-export.ts) instead of
+ * holding them in memory.
+ */
 export interface PersonExport {
   exportedAt: string;
   person: PersonDetail;
-  events: ActivityItem[];
   deliveries: Record<string, unknown>[];
   merges: Record<string, unknown>[];
 }

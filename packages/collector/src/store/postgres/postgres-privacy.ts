@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../../clock.js';
 import { erasureKey } from '../../identity/erasure-key.js';
 import { cursorKey, toPage } from '../cursor.js';
-import { iso, toActivityItem, type EventRow } from '../sqlite/rows.js';
+import { iso } from '../sqlite/rows.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { changes, inTransaction, query, rows } from './postgres-sql.js';
@@ -25,14 +25,12 @@ export function createPostgresPrivacy(pool: pg.Pool, clock: Clock) {
   return {
     async exportPerson(projectId: string, person: PersonDetail): Promise<PersonExport> {
       const params = { id: person.id, projectId };
-      const [events, deliveries, merges] = await Promise.all([
-        rows<EventRow>(pool, `SELECT seq, message_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, received_at
-          FROM events WHERE person_id ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`, { id: person.id }),
+      const [deliveries, merges] = await Promise.all([
         rows(pool, `SELECT * FROM deliveries WHERE person_id ${PERSON_AND_ALIASES} ORDER BY created_at`, { id: person.id }),
         rows(pool, `SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
           FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id ${PERSON_AND_ALIASES}) ORDER BY id`, params),
       ]);
-      return { exportedAt: iso(clock.now()), person, events: events.map(toActivityItem), deliveries: deliveries.map(toJson), merges: merges.map(toJson) };
+      return { exportedAt: iso(clock.now()), person, deliveries: deliveries.map(toJson), merges: merges.map(toJson) };
     },
 
     async erasePerson(projectId: string, personId: string): Promise<ErasureReport> {

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import { erasureKey } from '../../identity/erasure-key.js';
 import { cursorKey, toPage } from '../cursor.js';
 import type { ErasedIdentity, ErasureReport, IdentityType, Page, PageQuery, PersonDetail, PersonExport } from '../types.js';
-import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, toActivityItem, type EventRow } from './rows.js';
+import { iso, PERSON_AND_ALIASES } from './rows.js';
 
 /**
  * Privacy requests for the SQLite store: export everything about a person, erase them.
@@ -19,7 +19,6 @@ import { EVENT_COLUMNS, iso, PERSON_AND_ALIASES, toActivityItem, type EventRow }
 export function createSqlitePrivacy(db: Database, clock: Clock) {
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   const q = {
-    events: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY timestamp DESC, seq DESC`),
     deliveries: db.prepare(`SELECT * FROM deliveries WHERE person_id IN ${PERSON_AND_ALIASES} ORDER BY created_at`),
     merges: db.prepare(`SELECT outcome, from_person_id, into_person_id, anonymous_id, user_id, message_id, reason, from_traits, created_at
       FROM merges WHERE project_id = @projectId AND (into_person_id = @id OR from_person_id IN ${PERSON_AND_ALIASES}) ORDER BY id`),
@@ -52,7 +51,6 @@ export function createSqlitePrivacy(db: Database, clock: Clock) {
       return {
         exportedAt: iso(clock.now()),
         person,
-        events: (q.events.all(params) as EventRow[]).map(toActivityItem),
         deliveries: (q.deliveries.all(params) as Record<string, unknown>[]).map(toJson),
         merges: (q.merges.all(params) as Record<string, unknown>[]).map(toJson),
       };
