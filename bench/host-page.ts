@@ -79,6 +79,9 @@ const POSTHOG_SNIPPET = `<script async src="/static/array.js"
 
 const VARIANTS: Variant[] = [
   { name: 'blank', label: 'no tracker', head: () => '' },
+  // The floor any tracker pays before its own first line: a page that runs one inline statement
+  // still starts V8 in a fresh context (tens of ms, cold), so script time is read above this too.
+  { name: 'inline', label: 'one inline script (the floor)', head: () => '<script>window.loaded = 1</script>' },
   { name: 'hark', label: 'Hark (core)', head: ({ collector }) => HARK_SNIPPET(collector) },
   { name: 'hark-message', label: 'Hark showing a message (core + UI)', head: ({ collector }) => HARK_SNIPPET(collector), needsMessage: true },
   { name: 'posthog', label: 'posthog-js', head: () => POSTHOG_SNIPPET },

@@ -59,6 +59,19 @@ describe('automation steps', () => {
     void automation;
   });
 
+  it('wait until a local time: with no timezone trait, in the zone of the city the person was last located in', async () => {
+    hark = await startAutomations();
+    const cy = await identify(hark, 'cy');
+    // Where geolocation put her (ingest writes this from the request's address, see geolocation.test.ts).
+    await hark.store.transact(1, (tx) => tx.people.setLocation(cy, { city: 'Tokyo', region: 'Tokyo', country: 'JP', continent: 'AS', timezone: 'Asia/Tokyo' }));
+    await hark.create({ trigger: { type: 'event', event: 'Go' }, steps: [{ id: 'w', type: 'wait', until: { time: '09:00' } }] });
+    await track(hark, 'cy', 'Go');
+    await hark.drain();
+    // 2026-11-21 12:00 UTC is 21:00 in Tokyo: the next 09:00 there is 00:00 UTC the next day.
+    const due = hark.jobs('automation.step').filter((j) => j.status === 'pending').map((j) => new Date(j.run_at).toISOString());
+    expect(due).toEqual(['2026-11-22T00:00:00.000Z']);
+  });
+
   it('wait for an event: the branch of whichever came first (the event, or the timeout)', async () => {
     hark = await startAutomations();
     const steps = [

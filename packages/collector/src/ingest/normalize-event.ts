@@ -54,7 +54,11 @@ export function normalizeEvent(raw: unknown, facts: RequestFacts, linkSecret?: s
   // Issue 11: an address is never stored, and a location is only the collector's own finding.
   delete context.ip;
   delete context.geo;
-  if (facts.geo) context.geo = facts.geo;
+  if (facts.geo) {
+    context.geo = facts.geo;
+    // The located zone stands in for one the sender did not send (the App never does, see Geo).
+    if (typeof context.timezone !== 'string' && facts.geo.timezone) context.timezone = facts.geo.timezone;
+  }
   const finalMessageId = event.messageId ?? `srv-${randomUUID()}`;
   const { chain, warning } = readChainFields(context, finalMessageId, linkSecret);
 

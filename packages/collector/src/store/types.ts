@@ -99,6 +99,12 @@ export interface Geo {
   country: string | null;
   /** AF AN AS EU NA OC SA. */
   continent: string | null;
+  /**
+   * IANA time zone of the city (null in country mode or when unknown; absent on locations stored before it was kept). The App does not read the
+   * browser's zone (Intl costs ~40 ms of main thread on a cold page), so this is where an event's
+   * `context.timezone` comes from unless the sender gave one.
+   */
+  timezone?: string | null;
 }
 
 export interface StoredJson {
@@ -161,7 +167,7 @@ export interface ActivityItem {
   device: Device;
   campaign: Record<string, string> | null;
   locale: string | null;
-  timezone: string | null;
+  timezone?: string | null;
   /** How it reached the contact (chain/channel.ts): web, email, message, automation, webhook. */
   channel: Channel;
   /** The chain this event is part of (null when it is part of none). */
