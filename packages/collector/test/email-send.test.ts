@@ -287,6 +287,47 @@ describe.each(storeKinds())('email sending on $name', ({ name, url }) => {
     });
   });
 
+  describe('domains, sends and settings through the admin API', () => {
+    it('adds a domain once, lists, shows and removes it', async () => {
+      const added = await api.post('/api/v1/domains', { domain: 'Mail.Acme.test.' });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ domain: 'mail.acme.test', status: 'pending' });
+      expect(added.body).not.toHaveProperty('privateKey');
+      const again = await api.post('/api/v1/domains', { domain: 'mail.acme.test' });
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('domain_exists');
+      await verifiedDomain('acme.test');
+      expect((await api.get('/api/v1/domains')).body.items.map((d: any) => [d.domain, d.status])).toEqual([
+        ['acme.test', 'verified'],
+        ['mail.acme.test', 'pending'],
+      ]);
+      expect((await api.get(`/api/v1/domains/${added.body.id}`)).body).toEqual(added.body);
+      expect((await api.del(`/api/v1/domains/${added.body.id}`)).status).toBe(204);
+      expect((await api.get(`/api/v1/domains/${added.body.id}`)).status).toBe(404);
+      expect((await api.del(`/api/v1/domains/${added.body.id}`)).status).toBe(404);
+    });
+
+    it('lists sends newest first, for one contact, and keeps the settings given', async () => {
+      await verifiedDomain();
+      const personId = await identify(hark, 'u-ivy', { email: 'ivy@example.com' });
+      const ids: string[] = [];
+      for (const to of [personId, 'x@example.com', personId]) {
+        ids.push((await api.post('/api/v1/emails', { to, from: 'hello@acme.test', subject: 'Hi', text: 'x' })).body.id);
+        hark.clock.advance(1000);
+      }
+      const first = (await api.get('/api/v1/emails?limit=2')).body;
+      expect(first.items.map((s: any) => s.id)).toEqual([ids[2], ids[1]]);
+      expect((await api.get(`/api/v1/emails?limit=2&cursor=${first.nextCursor}`)).body.items.map((s: any) => s.id)).toEqual([ids[0]]);
+      expect((await api.get(`/api/v1/emails?personId=${personId}`)).body.items.map((s: any) => s.id)).toEqual([ids[2], ids[0]]);
+      expect((await api.get('/api/v1/emails/no-such-send')).status).toBe(404);
+
+      expect((await api.get('/api/v1/email-settings')).body).toEqual({ sendsPerMinute: 600, defaultFrom: null });
+      expect((await api.patch('/api/v1/email-settings', { defaultFrom: 'Acme <hello@acme.test>' })).body).toEqual({ sendsPerMinute: 600, defaultFrom: 'Acme <hello@acme.test>' });
+      expect((await api.patch('/api/v1/email-settings', { sendsPerMinute: 30 })).body).toEqual({ sendsPerMinute: 30, defaultFrom: 'Acme <hello@acme.test>' });
+      expect((await api.get('/api/v1/email-settings')).body).toEqual({ sendsPerMinute: 30, defaultFrom: 'Acme <hello@acme.test>' });
+    });
+  });
+
   describe('the send request', () => {
     it('answers every problem at once, by field', async () => {
       const tooMany = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.txt`, type: 'text/plain', content: 'aGk=' }));
