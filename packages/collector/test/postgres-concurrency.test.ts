@@ -145,5 +145,23 @@ if (!url) {
       now += 2_001;
       expect(await b.messages.live(projectId)).toEqual([]);
     });
+
+    it('starts each email send once and never more than the per-minute cap, with both collectors claiming at once', { timeout: 60_000 }, async () => {
+      const send = (id: string) => ({
+        id, projectId, idempotencyKey: null, personId: null, to: 'a@example.com', from: 'hello@acme.test', replyTo: null, subject: 'Hi', text: 'x', html: null,
+        attachments: [], headers: {}, transactional: true, templateId: null, messageId: `<${id}@acme.test>`, rootId: null, parentId: null, links: [], createdAt: T0,
+      });
+      for (let round = 0; round < 5; round++) {
+        const at = T0 + round * 120_000; // each round in a minute of its own
+        const ids = Array.from({ length: 6 }, (_, i) => `cap-${round}-${i}`);
+        await Promise.all(ids.map((id) => a.emails.createSend(send(id))));
+        const cap = { since: at - 60_000, limit: 2 };
+        // Every send claimed by both collectors at the same moment.
+        const claims = await Promise.all(ids.flatMap((id) => [a.emails.claimForSending(projectId, id, at, cap), b.emails.claimForSending(projectId, id, at, cap)]));
+        expect(claims.filter((c) => c === 'claimed')).toHaveLength(2);
+        for (let i = 0; i < ids.length; i++) expect(claims.slice(2 * i, 2 * i + 2).filter((c) => c === 'claimed').length).toBeLessThanOrEqual(1);
+        expect((await b.emails.countStartedSince(projectId, cap.since)).count).toBe(2);
+      }
+    });
   });
 }

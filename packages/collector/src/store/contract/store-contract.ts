@@ -10,6 +10,7 @@ import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
 import { defineAutomationContract } from './automation-contract.js';
 import { defineCompanyContract } from './company-contract.js';
+import { defineEmailContract } from './email-contract.js';
 import { defineListContract } from './list-contract.js';
 import { defineSuppressionRulesContract } from './suppression-rules-contract.js';
 import { defineTeamContract } from './team-contract.js';
@@ -307,5 +308,6 @@ export function defineStoreContract(name: string, open: OpenStore): void {
     defineListContract(() => ({ store, project }));
     defineCompanyContract(() => ({ store, project }));
     defineAutomationContract(() => ({ store, project }));
+    defineEmailContract(() => ({ store, project }));
   });
 }

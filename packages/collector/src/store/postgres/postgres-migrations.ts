@@ -418,6 +418,93 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, message_id, person_id)
   );
   `,
+  // 13 (issue 15): email sending (issue 13), as SQLite's migrations 17 and 19 made it: sends, the
+  // local outbox, sending domains with their DKIM keys, addresses refused for good, the send cap,
+  // and sends by id alone (tracking URLs name no project).
+  `
+  CREATE TABLE email_sends (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    idempotency_key TEXT,
+    person_id TEXT,
+    to_email TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    reply_to TEXT,
+    subject TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    transactional INTEGER NOT NULL,
+    template_id TEXT,
+    message_id TEXT NOT NULL,
+    root_id TEXT,
+    parent_id TEXT,
+    links_json TEXT,
+    sent_event_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'suppressed', 'failed')),
+    reason TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    sending_at BIGINT,
+    sent_at BIGINT,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE UNIQUE INDEX email_sends_by_key ON email_sends(project_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX email_sends_newest ON email_sends(project_id, created_at, id);
+  CREATE INDEX email_sends_started ON email_sends(project_id, sending_at) WHERE sending_at IS NOT NULL;
+  CREATE INDEX email_sends_open ON email_sends(status, created_at) WHERE status IN ('queued', 'sending');
+  CREATE INDEX email_sends_by_id ON email_sends(id);
+
+  CREATE TABLE email_outbox (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    send_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    text_body TEXT,
+    html_body TEXT,
+    attachments TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE UNIQUE INDEX email_outbox_by_send ON email_outbox(project_id, send_id);
+  CREATE INDEX email_outbox_newest ON email_outbox(project_id, created_at, id);
+
+  CREATE TABLE email_domains (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,
+    checks TEXT NOT NULL DEFAULT '[]',
+    checked_at BIGINT,
+    verified_at BIGINT,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE UNIQUE INDEX email_domains_by_name ON email_domains(project_id, domain);
+
+  CREATE TABLE email_invalid_addresses (
+    project_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, email)
+  );
+
+  CREATE TABLE email_settings (
+    project_id TEXT PRIMARY KEY,
+    sends_per_minute INTEGER NOT NULL,
+    default_from TEXT
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -1,12 +1,10 @@
 import { ApiError } from '../../http/api-error.js';
-import type { EmailStore } from '../email-store.js';
 import type { ImportStore } from '../import-store.js';
 import type { SegmentStore } from '../segment-store.js';
-import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
- * Segments and CSV imports (issue 11) and email sending (issue 13) exist on SQLite only so far
- * (suppression rules, lists, companies and automation definitions are on PostgreSQL). On PostgreSQL the reads the rest of
+ * Segments and CSV imports (issue 11) exist on SQLite only so far (suppression rules, lists,
+ * companies, automation definitions and email are on PostgreSQL). On PostgreSQL the reads the rest of
  * the collector makes on every request answer "none" (no segments), so
  * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
  * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
@@ -27,9 +25,4 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 export const postgresAudienceStores = () => ({
   segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
   imports: notYet<ImportStore>('CSV imports', {}),
-  // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
-  // The server re-queues open sends at start: there are none on PostgreSQL, so it starts.
-  emails: notYet<EmailStore>('Email sends, domains and the outbox', { queuedBefore: () => [] }),
-  // No sends on PostgreSQL yet, so every tracking URL is unknown there (404), never a 501 to a reader.
-  emailSends: notYet<SendLookup>('Email sends', { findSend: () => null }),
 });

@@ -13,6 +13,7 @@ import { createPostgresCompanies } from './postgres-companies.js';
 import { createPostgresContacts } from './postgres-contacts.js';
 import { createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresLists } from './postgres-lists.js';
+import { createPostgresEmails } from './postgres-emails.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -20,6 +21,7 @@ import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
 import { createPostgresProjects } from './postgres-projects.js';
 import { createPostgresRepositories, RetryUnitOfWork } from './postgres-repositories.js';
+import { createPostgresSendLookup } from './postgres-send-lookup.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
 import { createPostgresSuppressionRules } from './postgres-suppression-rules.js';
@@ -120,7 +122,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     lists: createPostgresLists(pool),
     companies: createPostgresCompanies(pool, createPostgresContacts()),
     automations: createPostgresAutomations(pool, clock, feed),
+    emails: createPostgresEmails(pool),
     emailTemplates: createPostgresEmailTemplates(pool),
+    emailSends: createPostgresSendLookup(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),
     ensureDefaultProject: (keys) => projects.ensureDefaultProject(keys),

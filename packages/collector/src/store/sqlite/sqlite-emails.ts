@@ -1,121 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { cursorKey, toPage } from '../cursor.js';
-import { DEFAULT_EMAIL_SETTINGS, type EmailSend, type EmailStore, type OutboxMail, type SendingDomain } from '../email-store.js';
-
-interface SendRow {
-  project_id: string;
-  id: string;
-  idempotency_key: string | null;
-  person_id: string | null;
-  to_email: string;
-  from_address: string;
-  reply_to: string | null;
-  subject: string;
-  text_body: string | null;
-  html_body: string | null;
-  attachments: string;
-  headers: string;
-  transactional: number;
-  template_id: string | null;
-  message_id: string;
-  root_id: string | null;
-  parent_id: string | null;
-  status: EmailSend['status'];
-  reason: string | null;
-  created_at: number;
-  updated_at: number;
-  sending_at: number | null;
-  sent_at: number | null;
-  links_json: string | null;
-}
-
-const toSend = (row: SendRow): EmailSend => ({
-  id: row.id,
-  projectId: row.project_id,
-  idempotencyKey: row.idempotency_key,
-  personId: row.person_id,
-  to: row.to_email,
-  from: row.from_address,
-  replyTo: row.reply_to,
-  subject: row.subject,
-  text: row.text_body,
-  html: row.html_body,
-  attachments: JSON.parse(row.attachments) as EmailSend['attachments'],
-  headers: JSON.parse(row.headers) as Record<string, string>,
-  transactional: row.transactional === 1,
-  templateId: row.template_id,
-  messageId: row.message_id,
-  rootId: row.root_id,
-  parentId: row.parent_id,
-  status: row.status,
-  reason: row.reason,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  sendingAt: row.sending_at,
-  sentAt: row.sent_at,
-  links: row.links_json ? (JSON.parse(row.links_json) as string[]) : [],
-});
-
-interface OutboxRow {
-  project_id: string;
-  id: string;
-  send_id: string;
-  message_id: string;
-  from_address: string;
-  to_address: string;
-  subject: string;
-  headers: string;
-  text_body: string | null;
-  html_body: string | null;
-  attachments: string;
-  raw: string;
-  created_at: number;
-}
-
-const toOutbox = (row: OutboxRow): OutboxMail => ({
-  id: row.id,
-  projectId: row.project_id,
-  sendId: row.send_id,
-  messageId: row.message_id,
-  from: row.from_address,
-  to: row.to_address,
-  subject: row.subject,
-  headers: JSON.parse(row.headers) as Record<string, string>,
-  text: row.text_body,
-  html: row.html_body,
-  attachments: JSON.parse(row.attachments) as OutboxMail['attachments'],
-  raw: row.raw,
-  createdAt: row.created_at,
-});
-
-interface DomainRow {
-  project_id: string;
-  id: string;
-  domain: string;
-  selector: string;
-  public_key: string;
-  private_key: string;
-  verified: number;
-  checks: string;
-  checked_at: number | null;
-  verified_at: number | null;
-  created_at: number;
-}
-
-const toDomain = (row: DomainRow): SendingDomain => ({
-  id: row.id,
-  projectId: row.project_id,
-  domain: row.domain,
-  selector: row.selector,
-  publicKey: row.public_key,
-  privateKey: row.private_key,
-  verified: row.verified === 1,
-  checks: JSON.parse(row.checks) as SendingDomain['checks'],
-  checkedAt: row.checked_at,
-  verifiedAt: row.verified_at,
-  createdAt: row.created_at,
-});
+import { DEFAULT_EMAIL_SETTINGS, type EmailStore } from '../email-store.js';
+import { OUTBOX_INSERT, outboxParams, SEND_INSERT_COLUMNS, SEND_INSERT_VALUES, sendParams, toDomain, toOutbox, toSend, toSettings, type DomainRow, type OutboxRow, type SendRow, type SettingsRow } from '../email-rows.js';
 
 /**
  * Email rows on SQLite (tables email_*, the email migration). Each write is its own statement,
@@ -124,11 +11,7 @@ const toDomain = (row: DomainRow): SendingDomain => ({
  */
 export function createSqliteEmails(db: Database): EmailStore {
   const q = {
-    insertSend: db.prepare(`INSERT INTO email_sends (project_id, id, idempotency_key, person_id, to_email, from_address, reply_to, subject,
-        text_body, html_body, attachments, headers, transactional, template_id, message_id, root_id, parent_id, links_json, status, created_at, updated_at)
-      VALUES (@projectId, @id, @idempotencyKey, @personId, @to, @from, @replyTo, @subject, @text, @html, @attachments, @headers, @transactional,
-        @templateId, @messageId, @rootId, @parentId, @links, 'queued', @createdAt, @createdAt)
-      ON CONFLICT DO NOTHING`),
+    insertSend: db.prepare(`INSERT INTO email_sends (${SEND_INSERT_COLUMNS}) VALUES (${SEND_INSERT_VALUES}) ON CONFLICT DO NOTHING`),
     send: db.prepare('SELECT * FROM email_sends WHERE project_id = ? AND id = ?'),
     byKey: db.prepare('SELECT * FROM email_sends WHERE project_id = ? AND idempotency_key = ?'),
     sends: db.prepare(`SELECT * FROM email_sends WHERE project_id = @project AND (@person IS NULL OR person_id = @person)
@@ -146,8 +29,7 @@ export function createSqliteEmails(db: Database): EmailStore {
         sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END WHERE project_id = @project AND id = @id`),
     started: db.prepare(`SELECT count(*) AS count, min(sending_at) AS oldest FROM email_sends
       WHERE project_id = ? AND sending_at >= ? AND status IN ('sending', 'sent', 'failed')`),
-    insertOutbox: db.prepare(`INSERT INTO email_outbox (project_id, id, send_id, message_id, from_address, to_address, subject, headers, text_body, html_body, attachments, raw, created_at)
-      VALUES (@projectId, @id, @sendId, @messageId, @from, @to, @subject, @headers, @text, @html, @attachments, @raw, @createdAt)`),
+    insertOutbox: db.prepare(OUTBOX_INSERT),
     outboxBySend: db.prepare('SELECT * FROM email_outbox WHERE project_id = ? AND send_id = ?'),
     outbox: db.prepare('SELECT * FROM email_outbox WHERE project_id = ? AND id = ?'),
     outboxPage: db.prepare(`SELECT * FROM email_outbox WHERE project_id = @project
@@ -176,19 +58,13 @@ export function createSqliteEmails(db: Database): EmailStore {
     return row ? toDomain(row) : null;
   };
   const settings = (projectId: string) => {
-    const row = q.settings.get(projectId) as { sends_per_minute: number; default_from: string | null } | undefined;
-    return row ? { sendsPerMinute: row.sends_per_minute, defaultFrom: row.default_from } : { ...DEFAULT_EMAIL_SETTINGS };
+    const row = q.settings.get(projectId) as SettingsRow | undefined;
+    return row ? toSettings(row) : { ...DEFAULT_EMAIL_SETTINGS };
   };
 
   return {
     async createSend(send) {
-      const inserted = q.insertSend.run({
-        ...send,
-        attachments: JSON.stringify(send.attachments),
-        headers: JSON.stringify(send.headers),
-        transactional: send.transactional ? 1 : 0,
-        links: JSON.stringify(send.links),
-      }).changes;
+      const inserted = q.insertSend.run(sendParams(send)).changes;
       if (inserted === 1) return { send: getSend(send.projectId, send.id)!, created: true };
       // The only conflicts are the id (a repeat of this very send) and the idempotency key.
       const row = (send.idempotencyKey ? q.byKey.get(send.projectId, send.idempotencyKey) : q.send.get(send.projectId, send.id)) as SendRow | undefined;
@@ -228,7 +104,7 @@ export function createSqliteEmails(db: Database): EmailStore {
     },
     async addToOutbox(mail) {
       const id = randomUUID();
-      q.insertOutbox.run({ ...mail, id, headers: JSON.stringify(mail.headers), attachments: JSON.stringify(mail.attachments) });
+      q.insertOutbox.run(outboxParams({ ...mail, id }));
       return { ...mail, id };
     },
     async outboxBySend(projectId, sendId) {

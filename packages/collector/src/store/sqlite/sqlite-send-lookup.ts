@@ -1,15 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EmailSendFacts, SendLookup } from '../../email/send-lookup.js';
-
-interface SendRow {
-  project_id: string;
-  person_id: string | null;
-  sent_event_id: string | null;
-  links_json: string | null;
-  to_email: string | null;
-  template_id: string | null;
-  root_id: string | null;
-}
+import { toSendFacts, type SendFactsRow } from '../email-rows.js';
 
 /**
  * Reads sends from `email_sends` (columns documented in email/send-lookup.ts). The table is made
@@ -30,19 +21,8 @@ export function createSqliteSendLookup(db: Database): SendLookup {
   };
   return {
     async findSend(sendId): Promise<EmailSendFacts | null> {
-      const row = statement()?.get(sendId) as SendRow | undefined;
-      if (!row) return null;
-      return { projectId: row.project_id, personId: row.person_id, sentEventId: row.sent_event_id, links: parseLinks(row.links_json), toEmail: row.to_email, templateId: row.template_id, rootId: row.root_id };
+      const row = statement()?.get(sendId) as SendFactsRow | undefined;
+      return row ? toSendFacts(row) : null;
     },
   };
-}
-
-function parseLinks(json: string | null): string[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((link): link is string => typeof link === 'string') : [];
-  } catch {
-    return [];
-  }
 }
