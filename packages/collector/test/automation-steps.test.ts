@@ -63,7 +63,7 @@ describe('automation steps', () => {
     hark = await startAutomations();
     const cy = await identify(hark, 'cy');
     // Where geolocation put her (ingest writes this from the request's address, see geolocation.test.ts).
-    await hark.store.transact(1, (tx) => tx.people.setLocation(cy, { city: 'Tokyo', region: 'Tokyo', country: 'JP', continent: 'AS', timezone: 'Asia/Tokyo' }));
+    await hark.store.transact(1, async (tx) => tx.people.setLocation(cy, { city: 'Tokyo', region: 'Tokyo', country: 'JP', continent: 'AS', timezone: 'Asia/Tokyo' }));
     await hark.create({ trigger: { type: 'event', event: 'Go' }, steps: [{ id: 'w', type: 'wait', until: { time: '09:00' } }] });
     await track(hark, 'cy', 'Go');
     await hark.drain();
