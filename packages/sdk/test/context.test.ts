@@ -27,7 +27,6 @@ describe('the context sent with every event', () => {
         search: '?plan=pro&utm_source=newsletter',
       },
       locale: navigator.language,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
       library: { name: 'hark.js', version: VERSION },
     });
