@@ -118,7 +118,7 @@ function StepCard(props: { step: DraftStep; ctx: Ctx; number: number }) {
             </>
           ) : (
             <>
-              <TextField path={p('until.time')} label="Local time (HH:MM)" type="time" value={step.time} onInput={(time) => set({ ...step, time })} errors={err('until.time')} hint="In the contact's timezone trait, else the project's, else UTC." />
+              <TextField path={p('until.time')} label="Local time (HH:MM)" type="time" value={step.time} onInput={(time) => set({ ...step, time })} errors={err('until.time')} hint="In the contact's timezone trait, else the zone of the city they were last located in, else the project's, else UTC." />
               <fieldset class="weekdays">
                 <legend>On (none: any day)</legend>
                 {WEEKDAYS.map((day, d) => (
