@@ -1,15 +1,13 @@
 import { ApiError } from '../../http/api-error.js';
 import type { EmailStore } from '../email-store.js';
-import type { ImportStore } from '../import-store.js';
-import type { SegmentStore } from '../segment-store.js';
 import type { SendLookup } from '../../email/send-lookup.js';
 
 /**
- * Segments and CSV imports (issue 11) and email sending (issue 13) exist on SQLite only so far
- * (suppression rules, lists, companies and automation definitions are on PostgreSQL). On PostgreSQL the reads the rest of
- * the collector makes on every request answer "none" (no segments), so
- * ingest, eligibility and people keep working; anything else answers a clear 501 rather than a
- * crash or a silent no-op. docs/SCALING.md lists what is not on PostgreSQL yet.
+ * Email sending (issue 13) exists on SQLite only so far (segments, CSV imports, suppression
+ * rules, lists, companies and automation definitions are on PostgreSQL). On PostgreSQL the reads
+ * the rest of the collector makes answer "none", so everything else keeps working; anything
+ * else answers a clear 501 rather than a crash or a silent no-op. docs/SCALING.md lists what is
+ * not on PostgreSQL yet.
  */
 function notYet<T extends object>(name: string, quiet: Partial<Record<string, (...args: never[]) => unknown>>): T {
   return new Proxy({} as T, {
@@ -25,8 +23,6 @@ function notYet<T extends object>(name: string, quiet: Partial<Record<string, (.
 }
 
 export const postgresAudienceStores = () => ({
-  segments: notYet<SegmentStore>('Segments', { forPerson: () => [], memberOf: () => new Set<string>(), sweepDue: () => 0, idle: () => undefined }),
-  imports: notYet<ImportStore>('CSV imports', {}),
   // Email (issue 13) is on SQLite only so far: every email route answers 501 on PostgreSQL.
   // The server re-queues open sends at start: there are none on PostgreSQL, so it starts.
   emails: notYet<EmailStore>('Email sends, domains and the outbox', { queuedBefore: () => [] }),
