@@ -1,12 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminJson } from './audience-helpers.js';
-import { startCollector, type TestCollector } from './harness.js';
+import { startCollector, storeKinds, type TestCollector } from './harness.js';
 import { ask, batch, createMessage, identify, ids, interaction, postMessage, showTo, track, whyNot } from './message-helpers.js';
+import { POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
 
+// A PostgreSQL collector migrates a fresh schema per test.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+if (!TEST_DATABASE_URL) warnPostgresSkipped('message audiences on PostgreSQL');
 let hark: TestCollector;
 let api: ReturnType<typeof adminJson>;
+
+describe.each(storeKinds())('message audiences on $name', ({ url }) => {
 beforeEach(async () => {
-  hark = await startCollector();
+  hark = await startCollector({ ...(url ? { postgres: url } : {}) });
   api = adminJson(hark);
 });
 afterEach(async () => {
@@ -67,3 +73,10 @@ describe('messages with an audience rule tree', () => {
     expect((await res.json()).error.fields).toEqual({ 'conditions.audience.rules.or.0.value': 'must be a number or an ISO date for gt' });
   });
 });
+});
+
+if (!TEST_DATABASE_URL) {
+  describe.skip(`message audiences on PostgreSQL — ${POSTGRES_SKIPPED}`, () => {
+    it('runs every message audience test on PostgreSQL', () => undefined);
+  });
+}
