@@ -30,13 +30,13 @@ async function timeline(userId: string): Promise<{ name: string; properties: Rec
 }
 
 describe.each(storeKinds())('segments on $name', ({ url }) => {
-beforeEach(async () => {
-  hark = await startCollector({ ...(url ? { postgres: url } : {}) });
-  api = adminJson(hark);
-});
-afterEach(async () => {
-  await hark.close();
-});
+  beforeEach(async () => {
+    hark = await startCollector({ ...(url ? { postgres: url } : {}) });
+    api = adminJson(hark);
+  });
+  afterEach(async () => {
+    await hark.close();
+  });
 
   it('are created, read, listed, renamed and deleted', async () => {
     const id = await segment({ type: 'kind', value: ['user'] }, 'Users');
