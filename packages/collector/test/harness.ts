@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Hono } from 'hono';
+import pg from 'pg';
 import { createApp, type AppOptions } from '../src/app.js';
 import type { Clock } from '../src/clock.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -29,6 +31,11 @@ export interface TestCollector {
   send(path: string, body: unknown, init?: { headers?: Record<string, string> }): Promise<Response>;
   /** GET an admin route with the secret key. */
   admin(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Runs one raw write on the store's database (SQLite file or PostgreSQL schema), for state no
+   * route writes (a person's place without a geo database). `$1 … $n`, each used once, in order.
+   */
+  exec(sql: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +89,24 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Te
       }),
     admin: async (path, init) =>
       app.request(path, { ...init, headers: { authorization: `Bearer ${project.secretKey}`, ...(init?.headers as Record<string, string>) } }),
+    exec: async (sql, params = []) => {
+      if (postgres) {
+        const client = new pg.Client({ connectionString: options.postgres, options: `-c search_path=${postgres.schema}` });
+        await client.connect();
+        try {
+          await client.query(sql, params);
+        } finally {
+          await client.end();
+        }
+        return;
+      }
+      const raw = new Database(dbPath);
+      try {
+        raw.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
+      } finally {
+        raw.close();
+      }
+    },
     close: async () => {
       if (postgres) await postgres.close();
       else await store.close();

@@ -34,8 +34,8 @@ function countingAudience(rules: Record<string, Rule>): { tx: AudienceTx; loads:
     trees: { all: () => Object.entries(rules).map(([id, r]) => ({ id, name: id, rules: r })) },
     members: {
       of: () => [...members],
-      enter: (_p, segmentId) => void members.add(segmentId),
-      exit: (_p, segmentId) => void members.delete(segmentId),
+      enter: (_p, segmentId) => !members.has(segmentId) && members.add(segmentId).size > 0,
+      exit: (_p, segmentId) => members.delete(segmentId),
       dropAliases: none,
     },
     timeline: { track: none },

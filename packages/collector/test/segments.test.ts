@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminJson, identify, track } from './audience-helpers.js';
-import { mid, startCollector, type TestCollector } from './harness.js';
+import { mid, startCollector, storeKinds, type TestCollector } from './harness.js';
+import { POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
 
 const DAY = 86_400_000;
+// A PostgreSQL collector migrates a fresh schema per test, and its fills run over the network.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+if (!TEST_DATABASE_URL) warnPostgresSkipped(`segments on PostgreSQL`);
 let hark: TestCollector;
 let api: ReturnType<typeof adminJson>;
-beforeEach(async () => {
-  hark = await startCollector();
-  api = adminJson(hark);
-});
-afterEach(async () => {
-  await hark.close();
-});
 
 async function segment(rules: unknown, name = 'S'): Promise<string> {
   const res = await api.post('/api/v1/segments', { name, rules });
@@ -32,7 +29,15 @@ async function timeline(userId: string): Promise<{ name: string; properties: Rec
   return res.body.items.filter((e: { name: string }) => e.name?.startsWith('Segment '));
 }
 
-describe('segments', () => {
+describe.each(storeKinds())('segments on $name', ({ url }) => {
+  beforeEach(async () => {
+    hark = await startCollector({ ...(url ? { postgres: url } : {}) });
+    api = adminJson(hark);
+  });
+  afterEach(async () => {
+    await hark.close();
+  });
+
   it('are created, read, listed, renamed and deleted', async () => {
     const id = await segment({ type: 'kind', value: ['user'] }, 'Users');
     const got = await api.get(`/api/v1/segments/${id}`);
@@ -146,10 +151,7 @@ describe('segments', () => {
         { type: 'page', messageId: mid(), anonymousId: 'anon-1' },
       ],
     });
-    const db = (await import('better-sqlite3')).default;
-    const raw = new db(hark.dbPath);
-    raw.prepare("UPDATE people SET geo = ? WHERE user_id = 'ada'").run(JSON.stringify({ country: 'FR', region: 'IDF', city: 'Paris', continent: 'EU' }));
-    raw.close();
+    await hark.exec("UPDATE people SET geo = $1 WHERE user_id = 'ada'", [JSON.stringify({ country: 'FR', region: 'IDF', city: 'Paris', continent: 'EU' })]);
     const list = (await api.post('/api/v1/lists', { name: 'L' })).body;
     await api.post(`/api/v1/lists/${list.id}/people`, { people: [{ userId: 'bob' }] });
     await api.post('/api/v1/suppressions', { userIds: ['bob'] });
@@ -219,3 +221,9 @@ describe('segments', () => {
     expect(await hark.store.segments.count(hark.project.id, id)).toBe(0);
   });
 });
+
+if (!TEST_DATABASE_URL) {
+  describe.skip(`segments on PostgreSQL — ${POSTGRES_SKIPPED}`, () => {
+    it('runs every segment test on PostgreSQL', () => undefined);
+  });
+}

@@ -1,19 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminJson } from './audience-helpers.js';
-import { startCollector, type TestCollector } from './harness.js';
+import { startCollector, storeKinds, type TestCollector } from './harness.js';
 import { ask, batch, createMessage, identify, ids, whyNot } from './message-helpers.js';
+import { POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
 
+// A PostgreSQL collector migrates a fresh schema per test.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+if (!TEST_DATABASE_URL) warnPostgresSkipped('suppression rules on PostgreSQL');
 let hark: TestCollector;
 let api: ReturnType<typeof adminJson>;
-beforeEach(async () => {
-  hark = await startCollector();
-  api = adminJson(hark);
-});
-afterEach(async () => {
-  await hark.close();
-});
 
-describe('suppression rules', () => {
+describe.each(storeKinds())('suppression rules on $name', ({ url }) => {
+  beforeEach(async () => {
+    hark = await startCollector({ ...(url ? { postgres: url } : {}) });
+    api = adminJson(hark);
+  });
+  afterEach(async () => {
+    await hark.close();
+  });
+
   it('are created, listed, changed and deleted', async () => {
     const created = await api.post('/api/v1/suppression-rules', { name: 'Churned', rules: { type: 'trait', trait: 'churned', op: 'equals', value: true } });
     expect(created.status).toBe(201);
@@ -42,3 +47,9 @@ describe('suppression rules', () => {
     expect(ids(await ask(hark, { userId: 'ada' }))).toEqual([message.id]);
   });
 });
+
+if (!TEST_DATABASE_URL) {
+  describe.skip(`suppression rules on PostgreSQL — ${POSTGRES_SKIPPED}`, () => {
+    it('runs every suppression rule test on PostgreSQL', () => undefined);
+  });
+}

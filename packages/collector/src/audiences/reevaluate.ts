@@ -19,8 +19,8 @@ export async function recordTransition(
   now: number,
   fill: boolean,
 ): Promise<void> {
-  if (transition === 'enter') await tx.members.enter(projectId, segment.id, personId, now);
-  else await tx.members.exit(projectId, segment.id, personId);
+  const changed = transition === 'enter' ? await tx.members.enter(projectId, segment.id, personId, now) : await tx.members.exit(projectId, segment.id, personId);
+  if (!changed) return;
   const properties = { segmentId: segment.id, segmentName: segment.name, ...(fill ? { fill: true } : {}) };
   await tx.timeline.track(projectId, personId, transition === 'enter' ? SEGMENT_ENTERED : SEGMENT_EXITED, properties, now);
 }

@@ -14,6 +14,8 @@ export interface SegmentCatalog {
   compiled(trees: SegmentTreeRepository, projectId: string): Promise<CompiledSegment[]>;
   /** After a segment of the project is created, edited or deleted. */
   invalidate(projectId: string): void;
+  /** Every project (another collector may have changed any: a lost change feed). */
+  clear(): void;
   /** True when the project is known to have no segment (no load needed to say so). */
   knownEmpty(projectId: string): boolean;
 }
@@ -37,6 +39,9 @@ export function createSegmentCatalog(): SegmentCatalog {
     },
     invalidate(projectId) {
       cache.delete(projectId);
+    },
+    clear() {
+      cache.clear();
     },
     knownEmpty(projectId) {
       return cache.get(projectId)?.length === 0;

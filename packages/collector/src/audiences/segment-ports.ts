@@ -25,9 +25,14 @@ export interface SegmentTreeRepository {
 export interface MembershipRepository {
   /** Ids of the segments the person is in now. */
   of(projectId: string, personId: string): Io<string[]>;
-  /** Idempotent: entering a segment the person is in changes nothing. */
-  enter(projectId: string, segmentId: string, personId: string, at: number): Io<void>;
-  exit(projectId: string, segmentId: string, personId: string): Io<void>;
+  /**
+   * Idempotent: entering a segment the person is in changes nothing. True only when this call
+   * wrote the row (another collector deciding the same at once finds it there: false), so a
+   * transition is recorded once however many evaluate it.
+   */
+  enter(projectId: string, segmentId: string, personId: string, at: number): Io<boolean>;
+  /** True only when this call deleted the row. */
+  exit(projectId: string, segmentId: string, personId: string): Io<boolean>;
   /** Drops the memberships of the ids merged into `personId` (they hold none of their own any more). */
   dropAliases(projectId: string, personId: string): Io<void>;
 }

@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
 import type { IngestOutcome, NormalizedEvent, Project } from '../types.js';
+import { defineAudienceContract } from './audience-contract.js';
 import { defineAutomationContract } from './automation-contract.js';
 import { defineCompanyContract } from './company-contract.js';
 import { defineEmailContract } from './email-contract.js';
@@ -309,5 +310,6 @@ export function defineStoreContract(name: string, open: OpenStore): void {
     defineCompanyContract(() => ({ store, project }));
     defineAutomationContract(() => ({ store, project }));
     defineEmailContract(() => ({ store, project }));
+    defineAudienceContract(() => ({ store, project, now: () => now, setNow: (ms) => void (now = ms) }));
   });
 }

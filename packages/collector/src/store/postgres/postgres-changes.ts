@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-export type ChangeKind = 'messages' | 'projects' | 'suppression_rules' | 'automations';
+export type ChangeKind = 'messages' | 'projects' | 'suppression_rules' | 'automations' | 'segments';
 /** Called with the project that changed, or null for "anything may have changed" (after a reconnect). */
 export type ChangeListener = (projectId: string | null) => void;
 
@@ -26,8 +26,8 @@ const RECONNECT_MS = 1_000;
  */
 /** `connection` opens the listening connection; notifications are sent through `pool`. */
 export async function openChangeFeed(connection: pg.ClientConfig, pool: pg.Pool): Promise<ChangeFeed> {
-  const listeners: Record<ChangeKind, ChangeListener[]> = { messages: [], projects: [], suppression_rules: [], automations: [] };
-  const tellAll = (projectId: string | null, kinds: ChangeKind[] = ['messages', 'projects', 'suppression_rules', 'automations']) => {
+  const listeners: Record<ChangeKind, ChangeListener[]> = { messages: [], projects: [], suppression_rules: [], automations: [], segments: [] };
+  const tellAll = (projectId: string | null, kinds: ChangeKind[] = ['messages', 'projects', 'suppression_rules', 'automations', 'segments']) => {
     for (const kind of kinds) for (const listener of listeners[kind]) listener(projectId);
   };
   let closing = false;

@@ -5,7 +5,9 @@ import { likePattern, toCompanyItem, type CompanyItemRow } from '../company-rows
 import type { PersonRef } from '../list-store.js';
 import { toPersonSummary, type PersonRow } from '../sqlite/rows.js';
 import type { PostgresContacts } from './postgres-contacts.js';
-import { changes, inTransaction, one, rows, type Queryable } from './postgres-sql.js';
+import type { ChangedPeople } from '../../audiences/changed-people.js';
+import type { PostgresAudienceUnit } from './postgres-audience-unit.js';
+import { changes, one, rows, type Queryable } from './postgres-sql.js';
 
 const SIZE = '(SELECT count(*) FROM company_members m WHERE m.project_id = c.project_id AND m.company_id = c.id) AS size';
 const COLUMNS = `c.id, c.traits, c.created_at, c.updated_at, ${SIZE}`;
@@ -18,11 +20,15 @@ const PERSON = 'SELECT id, kind, user_id, email, traits, traits_at, created_at, 
  * edit and a `group` call on another collector apply one after the other, neither lost; adding
  * a person takes the company row `FOR SHARE`, so a concurrent delete leaves no orphan member.
  *
- * The gap to SQLite: there, a change re-evaluates the members' company segments in the same
- * transaction (an AudienceUnit). Segments are not on PostgreSQL yet, so there is nothing to
- * re-evaluate; when they come, the re-evaluation joins these transactions.
+ * As on SQLite, a change that moves a company's traits or members is an audience unit
+ * (postgres-audience-unit.ts): the members' company segments re-evaluate in the same transaction.
  */
-export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContacts): CompanyStore {
+export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContacts, unit: PostgresAudienceUnit): CompanyStore {
+  /** The company's traits or membership changed for its members: their company segments re-evaluate. */
+  const markMembers = async (client: pg.PoolClient, changed: ChangedPeople, projectId: string, companyId: string): Promise<void> => {
+    const members = await rows<{ person_id: string }>(client, 'SELECT person_id FROM company_members WHERE project_id = $1 AND company_id = $2', [projectId, companyId]);
+    for (const { person_id } of members) changed.mark(projectId, person_id, { companies: true });
+  };
   const get = async (db: Queryable, projectId: string, companyId: string): Promise<CompanyItem | null> => {
     const row = await one<CompanyItemRow>(db, `SELECT ${COLUMNS} FROM companies c WHERE c.project_id = $1 AND c.id = $2`, [projectId, companyId]);
     return row ? toCompanyItem(row) : null;
@@ -60,7 +66,7 @@ export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContact
     },
 
     async update(projectId, companyId, patch, now) {
-      const done = await inTransaction(pool, async (client) => {
+      const done = await unit(async (changed, _audience, client) => {
         const row = await one<{ traits: string; traits_at: number }>(client, 'SELECT traits, traits_at FROM companies WHERE project_id = $1 AND id = $2 FOR UPDATE', [projectId, companyId]);
         if (!row) return false;
         const traits = JSON.parse(row.traits) as Record<string, unknown>;
@@ -71,22 +77,24 @@ export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContact
         // The admin's edit is the newest word: a late group call older than it only fills gaps.
         await changes(client, 'UPDATE companies SET traits = $1, traits_at = $2, updated_at = $3 WHERE project_id = $4 AND id = $5',
           [JSON.stringify(traits), Math.max(row.traits_at, now), now, projectId, companyId]);
+        await markMembers(client, changed, projectId, companyId);
         return true;
       });
       return done ? get(pool, projectId, companyId) : null;
     },
 
     async remove(projectId, companyId) {
-      return inTransaction(pool, async (client) => {
+      return unit(async (changed, _audience, client) => {
         // The company row first: an addPerson holding it FOR SHARE commits before this goes on.
         const gone = (await changes(client, 'DELETE FROM companies WHERE project_id = $1 AND id = $2', [projectId, companyId])) === 1;
-        await changes(client, 'DELETE FROM company_members WHERE project_id = $1 AND company_id = $2', [projectId, companyId]);
+        const members = await rows<{ person_id: string }>(client, 'DELETE FROM company_members WHERE project_id = $1 AND company_id = $2 RETURNING person_id', [projectId, companyId]);
+        for (const { person_id } of members) changed.mark(projectId, person_id, { companies: true });
         return gone;
       });
     },
 
     async addPerson(projectId, companyId, who, now) {
-      return inTransaction(pool, async (client) => {
+      return unit(async (changed, _audience, client) => {
         if (!(await one(client, 'SELECT 1 AS found FROM companies WHERE project_id = $1 AND id = $2 FOR SHARE', [projectId, companyId]))) return { status: 'no_company' } as const;
         let person: PersonRow | null;
         let created = false;
@@ -101,13 +109,19 @@ export function createPostgresCompanies(pool: pg.Pool, contacts: PostgresContact
         }
         const added = await changes(client, 'INSERT INTO company_members (project_id, company_id, person_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
           [projectId, companyId, person.id, now]);
+        if (created) changed.mark(projectId, person.id, { all: true });
+        else if (added === 1) changed.mark(projectId, person.id, { companies: true });
         return { status: added === 1 ? 'added' : 'already_member', person: toPersonSummary(person), created } as const;
       });
     },
 
     async removePerson(projectId, companyId, personId) {
       const id = await currentId(pool, projectId, personId);
-      return (await changes(pool, 'DELETE FROM company_members WHERE project_id = $1 AND company_id = $2 AND person_id = $3', [projectId, companyId, id])) === 1;
+      return unit(async (changed, _audience, client) => {
+        const removed = (await changes(client, 'DELETE FROM company_members WHERE project_id = $1 AND company_id = $2 AND person_id = $3', [projectId, companyId, id])) === 1;
+        if (removed) changed.mark(projectId, id, { companies: true });
+        return removed;
+      });
     },
   };
 }

@@ -3,7 +3,9 @@ import type pg from 'pg';
 import { cursorKey, toPage } from '../cursor.js';
 import type { List, ListStore, PersonRef } from '../list-store.js';
 import { iso, toPersonSummary, type PersonRow } from '../sqlite/rows.js';
-import { changes, inTransaction, one, rows, type Queryable } from './postgres-sql.js';
+import type { ChangedPeople } from '../../audiences/changed-people.js';
+import type { PostgresAudienceUnit } from './postgres-audience-unit.js';
+import { changes, one, rows, type Queryable } from './postgres-sql.js';
 
 interface ListRow {
   id: string;
@@ -31,12 +33,11 @@ const CURRENT_ID = 'coalesce((SELECT person_id FROM person_aliases WHERE alias_i
  * collectors adding the same person meet on the primary key (`ON CONFLICT DO NOTHING`), and only
  * the one that inserted counts them as added.
  *
- * The gap to SQLite: there, the change also re-evaluates the segments that name the list, in
- * the same transaction (an AudienceUnit). Segments are not on PostgreSQL yet (every person is in
- * none), so there is nothing to re-evaluate; when they come, the re-evaluation joins these
- * transactions. `onAdded` is the automations' hook, called on the same client before COMMIT.
+ * As on SQLite, every change of membership is an audience unit (postgres-audience-unit.ts): the
+ * people it added or removed are re-evaluated against the segments that name the list, in the
+ * same transaction. `onAdded` is the automations' hook, called on the same client before COMMIT.
  */
-export function createPostgresLists(pool: pg.Pool, onAdded: ListAddedHook = async () => undefined): ListStore {
+export function createPostgresLists(pool: pg.Pool, unit: PostgresAudienceUnit, onAdded: ListAddedHook = async () => undefined): ListStore {
   const get = async (db: Queryable, projectId: string, listId: string): Promise<List | null> => {
     const row = await one<ListRow>(db, GET, [projectId, listId]);
     return row ? toList(row) : null;
@@ -52,11 +53,14 @@ export function createPostgresLists(pool: pg.Pool, onAdded: ListAddedHook = asyn
   };
 
   /** Runs a membership change on a list that exists (locked FOR SHARE); -1 when it does not. */
-  const onList = (projectId: string, listId: string, change: (client: pg.PoolClient) => Promise<number>): Promise<number> =>
-    inTransaction(pool, async (client) => {
+  const onList = (projectId: string, listId: string, change: (client: pg.PoolClient, changed: ChangedPeople) => Promise<number>): Promise<number> =>
+    unit(async (changed, _audience, client) => {
       if (!(await one(client, 'SELECT 1 AS found FROM lists WHERE project_id = $1 AND id = $2 FOR SHARE', [projectId, listId]))) return -1;
-      return change(client);
+      return change(client, changed);
     });
+  const markList = (changed: ChangedPeople, projectId: string, personIds: readonly string[], listId: string): void => {
+    for (const personId of personIds) changed.mark(projectId, personId, { lists: [listId] });
+  };
 
   return {
     async create(projectId, name, now) {
@@ -77,21 +81,23 @@ export function createPostgresLists(pool: pg.Pool, onAdded: ListAddedHook = asyn
       return get(pool, projectId, listId);
     },
     async remove(projectId, listId) {
-      return inTransaction(pool, async (client) => {
+      return unit(async (changed, _audience, client) => {
         // The list row first: a concurrent change holding it FOR SHARE commits before this goes on.
         const gone = (await changes(client, 'DELETE FROM lists WHERE project_id = $1 AND id = $2', [projectId, listId])) > 0;
-        await changes(client, 'DELETE FROM list_members WHERE project_id = $1 AND list_id = $2', [projectId, listId]);
+        const members = await rows<{ person_id: string }>(client, 'DELETE FROM list_members WHERE project_id = $1 AND list_id = $2 RETURNING person_id', [projectId, listId]);
+        markList(changed, projectId, members.map((row) => row.person_id), listId);
         return gone;
       });
     },
     async addPeopleToList(projectId, listId, personIds, now) {
-      const added = await onList(projectId, listId, async (client) => {
+      const added = await onList(projectId, listId, async (client, changed) => {
         const ids = await currentIds(client, projectId, personIds);
         if (!ids.length) return 0;
         const inserted = await rows<{ person_id: string }>(client, `INSERT INTO list_members (project_id, list_id, person_id, added_at)
           SELECT $1, $2, person, $4 FROM unnest($3::text[]) AS person ON CONFLICT DO NOTHING RETURNING person_id`, [projectId, listId, ids, now]);
         if (inserted.length) {
           await changes(client, 'UPDATE lists SET updated_at = $3 WHERE project_id = $1 AND id = $2', [projectId, listId, now]);
+          markList(changed, projectId, inserted.map((row) => row.person_id), listId);
           await onAdded(client, projectId, inserted.map((row) => row.person_id), listId, now);
         }
         return inserted.length;
@@ -99,7 +105,7 @@ export function createPostgresLists(pool: pg.Pool, onAdded: ListAddedHook = asyn
       return Math.max(0, added);
     },
     async removePeopleFromList(projectId, listId, personIds, now) {
-      const removed = await onList(projectId, listId, async (client) => {
+      const removed = await onList(projectId, listId, async (client, changed) => {
         const ids = await currentIds(client, projectId, personIds);
         if (!ids.length) return 0;
         // A person counts once however many of their merged-away ids were on the list.
@@ -107,7 +113,9 @@ export function createPostgresLists(pool: pg.Pool, onAdded: ListAddedHook = asyn
             SELECT p AS person, p AS member FROM unnest($3::text[]) AS p
             UNION ALL SELECT a.person_id, a.alias_id FROM person_aliases a WHERE a.person_id = ANY($3::text[])) AS who
           WHERE m.project_id = $1 AND m.list_id = $2 AND m.person_id = who.member RETURNING who.person`, [projectId, listId, ids]);
-        const people = new Set(dropped.map((row) => row.person)).size;
+        const who = [...new Set(dropped.map((row) => row.person))];
+        markList(changed, projectId, who, listId);
+        const people = who.length;
         if (people) await changes(client, 'UPDATE lists SET updated_at = $3 WHERE project_id = $1 AND id = $2', [projectId, listId, now]);
         return people;
       });

@@ -505,6 +505,79 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     default_from TEXT
   );
   `,
+  // 14 (issue 15): segments with kept membership, daily event counts, rolling-window re-checks
+  // (issue 11), as SQLite's migration 8 made them, and CSV import jobs, as its migration 10.
+  // The daily counts are filled from the events already stored, as on SQLite. imports has one
+  // column SQLite lacks, reported_at: with several collectors, an import whose collector died is
+  // told by its silence (postgres-imports.ts), not by a restart of the one process.
+  `
+  CREATE TABLE segments (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('filling', 'ready')),
+    processed INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    fill_after TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  CREATE INDEX segments_filling ON segments(updated_at, id) WHERE status = 'filling';
+
+  CREATE TABLE segment_members (
+    project_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    entered_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, segment_id, person_id)
+  );
+  CREATE INDEX segment_members_by_person ON segment_members(project_id, person_id);
+
+  CREATE TABLE event_daily_counts (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, person_id, event, day)
+  );
+  INSERT INTO event_daily_counts (project_id, person_id, event, day, count)
+    SELECT project_id, person_id, name, (timestamp / 86400000)::integer, count(*) FROM events
+    WHERE type = 'track' AND name IS NOT NULL GROUP BY project_id, person_id, name, (timestamp / 86400000)::integer;
+
+  CREATE TABLE audience_rechecks (
+    project_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    due_at BIGINT NOT NULL,
+    PRIMARY KEY (project_id, person_id)
+  );
+  CREATE INDEX audience_rechecks_by_due ON audience_rechecks(due_at);
+
+  CREATE TABLE imports (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    reported_at BIGINT NOT NULL
+  );
+  CREATE INDEX imports_by_status ON imports(status);
+
+  CREATE TABLE import_rejections (
+    import_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (import_id, line)
+  );
+  `,
 ];
 
 /** Any fixed number: the advisory lock that makes collectors starting together migrate one at a time. */

@@ -49,6 +49,10 @@ export function createPostgresPrivacy(pool: pg.Pool, clock: Clock) {
         await query(client, 'DELETE FROM company_members WHERE person_id = $1', [personId]);
         // Lists hold merged-away ids too (a lead imported onto a list, then merged).
         await query(client, `DELETE FROM list_members WHERE project_id = @projectId AND person_id ${PERSON_AND_ALIASES}`, params);
+        // Kept memberships, daily counts and the re-check time, as on SQLite (sqlite-segments.ts, forget).
+        await query(client, `DELETE FROM segment_members WHERE project_id = @projectId AND person_id ${PERSON_AND_ALIASES}`, params);
+        await query(client, `DELETE FROM event_daily_counts WHERE project_id = @projectId AND person_id ${PERSON_AND_ALIASES}`, params);
+        await query(client, `DELETE FROM audience_rechecks WHERE project_id = @projectId AND person_id ${PERSON_AND_ALIASES}`, params);
         await query(client, 'DELETE FROM person_aliases WHERE person_id = $1', [personId]);
         await query(client, 'DELETE FROM people WHERE id = $1', [personId]);
         return { personId, events, deliveries, erasedIdentities: identities };

@@ -5,7 +5,13 @@ import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, t
 import type { Store } from '../store.js';
 import { createPostgresChains } from './postgres-chains.js';
 import { createPostgresHookSources } from './postgres-hook-sources.js';
-import { postgresAudienceStores } from './postgres-not-yet.js';
+import { createChangedPeople } from '../../audiences/changed-people.js';
+import { createSegmentCatalog } from '../../audiences/segment-catalog.js';
+import { trackIngestChanges } from '../../audiences/track-ingest-changes.js';
+import { createPostgresAudienceRows } from './postgres-audience-rows.js';
+import { createPostgresAudienceUnit, finishAudienceWork } from './postgres-audience-unit.js';
+import { createPostgresImports } from './postgres-imports.js';
+import { createPostgresSegments } from './postgres-segments.js';
 import type { IdentityType, PersonDetail, ProjectTotals } from '../types.js';
 import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresAutomations } from './postgres-automations.js';
@@ -86,7 +92,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const privacy = createPostgresPrivacy(pool, clock);
   const team = createPostgresTeam(pool);
   const suppressionRules = createPostgresSuppressionRules(pool, clock, feed);
-  const traits = createPostgresTraits(pool);
+  // Audiences (issue 11; ARCHITECTURE.md "Audiences"): the domain re-evaluates kept membership
+  // through the repositories of postgres-audience-rows.ts, in the transaction of the write that
+  // changed the person; the compiled trees are cached per collector, dropped through the feed.
+  const catalog = createSegmentCatalog();
+  const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
+  const audienceUnit = createPostgresAudienceUnit(pool, catalog, clock);
+  const segments = createPostgresSegments(pool, clock, catalog, audienceUnit, feed);
+  const contacts = createPostgresContacts();
+  const traits = createPostgresTraits(audienceUnit);
   let closed = false;
 
   /** Follows a merged person's id to the person that absorbed it. */
@@ -118,9 +132,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 
   const store: Store = {
-    ...postgresAudienceStores(),
-    lists: createPostgresLists(pool),
-    companies: createPostgresCompanies(pool, createPostgresContacts()),
+    lists: createPostgresLists(pool, audienceUnit),
+    companies: createPostgresCompanies(pool, contacts, audienceUnit),
+    segments: segments.store,
+    imports: createPostgresImports(pool, contacts, clock, audienceUnit),
     automations: createPostgresAutomations(pool, clock, feed),
     emails: createPostgresEmails(pool),
     emailTemplates: createPostgresEmailTemplates(pool),
@@ -145,8 +160,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             // so a unit that keeps meeting new contention still ends.
             const tx = createPostgresRepositories(client, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 });
             await tx.lockFirst();
-            const result = await work(tx);
+            // Each stored event bumps its person's daily counts; what the unit changed is marked
+            // and re-evaluated at its end, once its events are written, in the same transaction
+            // (audiences/track-ingest-changes.ts), as on SQLite.
+            const audience = createPostgresAudienceRows(client);
+            const changed = createChangedPeople();
+            const result = await work(trackIngestChanges(tx, audience, changed, hasSegments));
             await tx.flush();
+            await finishAudienceWork(changed, audience, catalog, clock);
             return result;
           });
         } catch (error) {
@@ -257,6 +278,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
+      await segments.close();
       await feed.close();
       // Waits for checked-out clients (units in flight) to be released, then closes them all.
       await pool.end();

@@ -51,8 +51,8 @@ export function createSqliteAudienceRows(
     },
     members: {
       of: (projectId, personId) => q.memberships.all(projectId, personId) as string[],
-      enter: (projectId, segmentId, personId, at) => void q.enter.run(projectId, segmentId, personId, at),
-      exit: (projectId, segmentId, personId) => void q.exit.run(projectId, segmentId, personId),
+      enter: (projectId, segmentId, personId, at) => q.enter.run(projectId, segmentId, personId, at).changes > 0,
+      exit: (projectId, segmentId, personId) => q.exit.run(projectId, segmentId, personId).changes > 0,
       dropAliases: (projectId, personId) => void q.dropAliases.run(projectId, personId),
     },
     timeline: {

@@ -1,27 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { ImportJob, ImportStatus, ImportStore } from '../import-store.js';
-import { iso } from './rows.js';
+import { MAX_KEPT_REJECTIONS, SHOWN_REJECTIONS, toImportJob, type ImportRow } from '../import-rows.js';
+import type { ImportJob, ImportStore } from '../import-store.js';
 import type { SqliteContacts } from './sqlite-contacts.js';
 import type { AudienceUnit } from './sqlite-segments.js';
-
-interface ImportRow {
-  id: string;
-  list_id: string;
-  status: ImportStatus;
-  rows_read: number;
-  created: number;
-  updated: number;
-  rejected: number;
-  error: string | null;
-  created_at: number;
-  finished_at: number | null;
-}
-
-/** Rejected rows kept per import; beyond it they are only counted. */
-export const MAX_KEPT_REJECTIONS = 10_000;
-/** Rejected rows shown by `get`. */
-const SHOWN_REJECTIONS = 1_000;
 
 /** Import jobs on SQLite (tables `imports`, `import_rejections`). */
 export function createSqliteImports(db: Database, contacts: SqliteContacts, now: () => number, unit: AudienceUnit): ImportStore {
@@ -40,19 +22,7 @@ export function createSqliteImports(db: Database, contacts: SqliteContacts, now:
   // never will, so say so instead of showing it running forever.
   q.interrupted.run(now());
 
-  const toJob = (row: ImportRow): ImportJob => ({
-    id: row.id,
-    listId: row.list_id,
-    status: row.status,
-    rowsRead: row.rows_read,
-    created: row.created,
-    updated: row.updated,
-    rejected: row.rejected,
-    error: row.error,
-    rejectedRows: q.rejections.all(row.id, SHOWN_REJECTIONS) as { line: number; reason: string }[],
-    createdAt: iso(row.created_at),
-    finishedAt: row.finished_at === null ? null : iso(row.finished_at),
-  });
+  const toJob = (row: ImportRow): ImportJob => toImportJob(row, q.rejections.all(row.id, SHOWN_REJECTIONS) as { line: number; reason: string }[]);
 
   return {
     async create(projectId, listId, at) {

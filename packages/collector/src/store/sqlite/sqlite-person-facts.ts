@@ -1,10 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { ContactKind } from '@hark/protocol';
-import { emptyFacts, type EventOccurrence, type FactsNeeded, type Geo, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
+import { emptyFacts, type EventOccurrence, type FactsNeeded, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
+import { MAX_OCCURRENCES, readGeo, toEventDays, toMessageFacts, type DeliveryFactsRow } from '../person-facts-rows.js';
 import { PERSON_AND_ALIASES } from './rows.js';
-
-/** Occurrences kept per event for `where` conditions: the newest ones. */
-const MAX_OCCURRENCES = 1000;
 
 interface FactsRow {
   id: string;
@@ -51,36 +49,17 @@ export function createFactsLoader(db: Database): FactsLoader {
       const at = { project: projectId, id: row.id };
       const traits = JSON.parse(row.traits) as Record<string, unknown>;
 
-      const eventDays = new Map<string, Map<number, number>>();
-      if (needed.events.size) {
-        for (const r of q.days.all({ ...at, events: JSON.stringify([...needed.events]) }) as { event: string; day: number; n: number }[]) {
-          let byDay = eventDays.get(r.event);
-          if (!byDay) eventDays.set(r.event, (byDay = new Map()));
-          byDay.set(r.day, r.n);
-        }
-      }
+      const eventDays = needed.events.size
+        ? toEventDays(q.days.all({ ...at, events: JSON.stringify([...needed.events]) }) as { event: string; day: number; n: number }[])
+        : new Map<string, Map<number, number>>();
       const eventOccurrences = new Map<string, EventOccurrence[]>();
       for (const event of needed.eventOccurrences) {
         const rows = q.occurrences.all({ id: row.id, event }) as { timestamp: number; properties: string }[];
         eventOccurrences.set(event, rows.map((r) => ({ timestamp: r.timestamp, properties: JSON.parse(r.properties) as Record<string, unknown> })));
       }
-      const messages = new Map<string, MessageInteraction>();
-      if (needed.messages.size) {
-        type DeliveryRow = { message_id: string; shown_count: number; clicked_at: number | null; dismissed_at: number | null; answered_at: number | null; value: number | null };
-        const latestAnswer = new Map<string, number>();
-        for (const r of q.deliveries.all({ ...at, messages: JSON.stringify([...needed.messages]) }) as DeliveryRow[]) {
-          const stats = messages.get(r.message_id) ?? { shown: false, dismissed: false, answered: false, grade: null };
-          // An interaction without a Shown event still means the message was on screen.
-          stats.shown ||= r.shown_count > 0 || r.clicked_at !== null || r.dismissed_at !== null || r.answered_at !== null;
-          stats.dismissed ||= r.dismissed_at !== null;
-          stats.answered ||= r.answered_at !== null;
-          if (r.answered_at !== null && r.value !== null && r.answered_at >= (latestAnswer.get(r.message_id) ?? -Infinity)) {
-            stats.grade = r.value;
-            latestAnswer.set(r.message_id, r.answered_at);
-          }
-          messages.set(r.message_id, stats);
-        }
-      }
+      const messages = needed.messages.size
+        ? toMessageFacts(q.deliveries.all({ ...at, messages: JSON.stringify([...needed.messages]) }) as DeliveryFactsRow[])
+        : new Map<string, MessageInteraction>();
       return emptyFacts({
         kind: row.kind,
         traits,
@@ -98,16 +77,4 @@ export function createFactsLoader(db: Database): FactsLoader {
       });
     },
   };
-}
-
-function readGeo(text: string | null): Geo | null {
-  if (!text) return null;
-  try {
-    const value = JSON.parse(text) as Partial<Geo> | null;
-    if (!value || typeof value !== 'object') return null;
-    const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-    return { country: str(value.country), region: str(value.region), city: str(value.city), continent: str(value.continent) };
-  } catch {
-    return null;
-  }
 }

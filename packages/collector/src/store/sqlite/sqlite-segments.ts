@@ -7,13 +7,10 @@ import type { AudienceTx } from '../../audiences/segment-ports.js';
 import type { Clock } from '../../clock.js';
 import { evaluateRule, factsNeeded, type Rule } from '../../rules/index.js';
 import { decodeCursor, InvalidCursorError, toPage } from '../cursor.js';
-import type { Segment, SegmentStore } from '../segment-store.js';
+import { MAX_PREVIEW, MAX_SWEEP, PREVIEW_PEOPLE, SEGMENT_SELECT, toSegment, type SegmentRow } from '../segment-rows.js';
+import type { SegmentStore } from '../segment-store.js';
 import { iso, PERSON_AND_ALIASES, toPersonSummary, type PersonRow } from './rows.js';
 
-/** People a preview evaluates at most; past that it answers with what it counted. */
-const MAX_PREVIEW = 200_000;
-/** People a sweep re-evaluates per call at most; the next tick takes the rest. */
-const MAX_SWEEP = 5_000;
 const PERSON_COLUMNS = 'p.id, p.kind, p.user_id, p.email, p.traits, p.traits_at, p.created_at, p.last_seen_at';
 
 /**
@@ -22,29 +19,6 @@ const PERSON_COLUMNS = 'p.id, p.kind, p.user_id, p.email, p.traits, p.traits_at,
  * marked, in the same transaction; resolves once committed.
  */
 export type AudienceUnit = <T>(weight: number, work: (changed: ChangedPeople, tx: AudienceTx) => T | Promise<T>) => Promise<T>;
-
-interface SegmentRow {
-  id: string;
-  name: string;
-  rules: string;
-  status: 'filling' | 'ready';
-  processed: number;
-  total: number;
-  size: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const toSegment = (row: SegmentRow): Segment => ({
-  id: row.id,
-  name: row.name,
-  rules: JSON.parse(row.rules) as Rule,
-  status: row.status,
-  progress: { processed: row.processed, total: row.total },
-  size: row.size,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-});
 
 export interface SqliteSegments {
   store: SegmentStore;
@@ -59,8 +33,7 @@ export interface SqliteSegments {
  * serves the segment API from rows and drives the background fill and the sweep through `unit`.
  */
 export function createSqliteSegments(db: Database, clock: Clock, audience: AudienceTx, catalog: SegmentCatalog, unit: AudienceUnit): SqliteSegments {
-  const SIZE = '(SELECT count(*) FROM segment_members m WHERE m.project_id = s.project_id AND m.segment_id = s.id) AS size';
-  const SEGMENT = `SELECT s.id, s.name, s.rules, s.status, s.processed, s.total, s.created_at, s.updated_at, ${SIZE} FROM segments s`;
+  const SEGMENT = SEGMENT_SELECT;
   const q = {
     insert: db.prepare(`INSERT INTO segments (project_id, id, name, rules, status, processed, total, fill_after, created_at, updated_at)
       VALUES (?, ?, ?, ?, 'filling', 0, ?, NULL, ?, ?)`),
@@ -191,7 +164,7 @@ export function createSqliteSegments(db: Database, clock: Clock, audience: Audie
           const facts = await audience.facts.load(projectId, id, needed);
           if (facts && evaluateRule(rules, facts, now)) {
             count++;
-            if (firstIds.length < 20) firstIds.push(id);
+            if (firstIds.length < PREVIEW_PEOPLE) firstIds.push(id);
           }
         }
         scanned += ids.length;
