@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createAsyncAutomationTap } from '../../automations/store-tap.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
@@ -11,7 +12,7 @@ import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresAutomations } from './postgres-automations.js';
 import { createPostgresCompanies } from './postgres-companies.js';
 import { createPostgresContacts } from './postgres-contacts.js';
-import { createPostgresJobs } from './postgres-jobs.js';
+import { createPostgresJobQueue, createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
 import { createPostgresMessages } from './postgres-messages.js';
@@ -115,11 +116,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     };
   };
 
+  // Automations (issue 12): list additions (and, once segments are on PostgreSQL, segment
+  // transitions: pass `automationTap.timelineEvent` the transaction's queue) queue their
+  // triggers' entry jobs on the client of the transaction that wrote them, as SQLite's tap does.
+  const automations = createPostgresAutomations(pool, clock, feed);
+  const automationTap = createAsyncAutomationTap({ live: (projectId) => automations.live(projectId) });
+
   const store: Store = {
     ...postgresAudienceStores(),
-    lists: createPostgresLists(pool),
+    lists: createPostgresLists(pool, (client, projectId, personIds, listId, at) => automationTap.listAdded(createPostgresJobQueue(client), projectId, personIds, listId, at)),
     companies: createPostgresCompanies(pool, createPostgresContacts()),
-    automations: createPostgresAutomations(pool, clock, feed),
+    automations,
     emailTemplates: createPostgresEmailTemplates(pool),
     chains: createPostgresChains(pool),
     hookSources: createPostgresHookSources(pool),

@@ -98,7 +98,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const jobWrite: JobWriteUnit = (write) => groupCommit.run(0, async () => write());
   const jobs = createSqliteJobs(db, jobWrite);
   const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
-  const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue };
+  const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue, runs: automations.runs };
   const personGeo = createSqlitePersonGeo(db);
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
