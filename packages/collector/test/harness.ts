@@ -23,6 +23,8 @@ export interface TestCollector {
   clock: ReturnType<typeof manualClock>;
   dir: string;
   dbPath: string;
+  /** The PostgreSQL schema the collector runs in (`postgres` given); null on SQLite. */
+  schema: string | null;
   /** POST JSON to an ingest route with the write key as HTTP Basic user, as Segment libraries do. */
   send(path: string, body: unknown, init?: { headers?: Record<string, string> }): Promise<Response>;
   /** GET an admin route with the secret key. */
@@ -71,6 +73,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Te
     clock,
     dir,
     dbPath,
+    schema: postgres ? postgres.schema : null,
     send: async (path, body, init) =>
       app.request(path, {
         method: 'POST',

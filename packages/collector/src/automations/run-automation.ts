@@ -136,7 +136,15 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
         return;
       }
       case 'branch': {
-        const facts = await store.segments.facts(projectId, personId, factsNeeded(step.rules));
+        let facts: Awaited<ReturnType<typeof store.segments.facts>>;
+        try {
+          facts = await store.segments.facts(projectId, personId, factsNeeded(step.rules));
+        } catch (error) {
+          // As an action: retried with backoff, and the last attempt fails the run with the reason
+          // (a store that cannot read facts at all answers the same way), never a run stuck active.
+          if (attempt >= job.maxAttempts) return void (await commit(guard, (tx) => end(tx, projectId, personId, run, 'failed', `branch_failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500), clock.now())));
+          throw error;
+        }
         const yes = facts !== null && evaluateRule(step.rules, facts, now);
         await commit(guard, (tx) => leave(tx, projectId, personId, run, step, yes ? 'yes' : 'no', now));
         return;
