@@ -3,8 +3,25 @@ import pg from 'pg';
 import { automationJobHandlers, type ActionHandler } from '../src/automations/index.js';
 import { createJobRunner, type JobHandler } from '../src/jobs/job-runner.js';
 import { webhookJobHandlers } from '../src/webhooks/webhook-job-handlers.js';
+import { ApiError } from '../src/http/api-error.js';
+import { noFacts } from '../src/rules/index.js';
 import { adminJson } from './audience-helpers.js';
 import { startCollector, type TestCollector } from './harness.js';
+
+/**
+ * True where the store has no segments (nor the person facts a branch reads) yet, as PostgreSQL
+ * until another branch brings them: it answers those with a 501. A test that needs them skips
+ * itself there (`ctx.skip()`), so it runs on PostgreSQL as soon as they land.
+ */
+export async function segmentsMissing(hark: TestCollector): Promise<boolean> {
+  try {
+    await hark.store.segments.facts(hark.project.id, 'nobody', noFacts());
+    return false;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 501) return true;
+    throw error;
+  }
+}
 
 export interface AutomationHarness extends TestCollector {
   api: ReturnType<typeof adminJson>;
