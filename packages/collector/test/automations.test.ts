@@ -175,8 +175,9 @@ describe.each(storeKinds())('on $name', ({ url }) => {
       expect(await hark.runs(automation.id)).toHaveLength(1);
     });
 
-    it('people queued by hand (ids, emails, a list, a segment) enter; unknown ones are reported', async (ctx) => {
-      if (await segmentsMissing(hark)) return ctx.skip();
+    it('people queued by hand (ids, emails, a list, a segment) enter; unknown ones are reported', async () => {
+      // Segments are not on every store yet (PostgreSQL until they land): there the rest is queued.
+      const withSegment = !(await segmentsMissing(hark));
       const automation = await hark.create({ trigger: { type: 'manual' }, steps: [] });
       const ada = await identify(hark, 'ada');
       await identify(hark, 'bob', { email: 'bob@example.com' });
@@ -184,15 +185,18 @@ describe.each(storeKinds())('on $name', ({ url }) => {
       const dan = await identify(hark, 'dan');
       const list = await hark.api.post('/api/v1/lists', { name: 'L' });
       await hark.api.post(`/api/v1/lists/${list.body.id}/people`, { people: [{ id: dan }] });
-      const segment = await hark.api.post('/api/v1/segments', { name: 'Pro', rules: { type: 'trait', trait: 'plan', op: 'equals', value: 'pro' } });
-      await hark.store.segments.idle();
-      const res = await hark.api.post(`/api/v1/automations/${automation.id}/queue`, { personIds: [ada, 'nobody'], emails: ['BOB@example.com'], listId: list.body.id, segmentId: segment.body.id });
+      let segmentId: string | undefined;
+      if (withSegment) {
+        segmentId = (await hark.api.post('/api/v1/segments', { name: 'Pro', rules: { type: 'trait', trait: 'plan', op: 'equals', value: 'pro' } })).body.id;
+        await hark.store.segments.idle();
+      }
+      const res = await hark.api.post(`/api/v1/automations/${automation.id}/queue`, { personIds: [ada, 'nobody'], emails: ['BOB@example.com'], listId: list.body.id, ...(segmentId ? { segmentId } : {}) });
       expect(res.status).toBe(202);
-      expect(res.body).toEqual({ queued: 4, missing: ['nobody'] });
+      expect(res.body).toEqual({ queued: withSegment ? 4 : 3, missing: ['nobody'] });
       await hark.drain();
       const runs = await hark.runs(automation.id);
-      expect(runs).toHaveLength(4);
-      expect(runs.map((r: any) => r.personId)).toEqual(expect.arrayContaining([ada, cat, dan]));
+      expect(runs).toHaveLength(withSegment ? 4 : 3);
+      expect(runs.map((r: any) => r.personId)).toEqual(expect.arrayContaining(withSegment ? [ada, cat, dan] : [ada, dan]));
       // A queued run's root is its own entry event.
       expect(runs[0].rootId).toMatch(/^hark-run-/);
       expect((await hark.api.post(`/api/v1/automations/${automation.id}/queue`, {})).status).toBe(400);
