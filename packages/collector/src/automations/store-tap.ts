@@ -9,18 +9,28 @@ import { triggerIndexOf } from './trigger-index.js';
  * (`Segment Entered` / `Segment Exited`, written while re-evaluating membership) and list
  * additions. The store calls these inside the transaction that wrote the change, so the run's
  * entry job commits with it. SQLite's statements are synchronous and its tap is too
- * (createAutomationTap); PostgreSQL's store passes the transaction's job queue on each call and
- * awaits (createAsyncAutomationTap). Both queue the same jobs (jobsForTimelineEvent, jobsForList).
+ * (createAutomationTap); PostgreSQL's store passes the transaction's own job queue and live
+ * automations read on each call, and awaits (createAsyncAutomationTap). Both queue the same jobs.
  */
 export interface AutomationTap {
   timelineEvent(projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number): void;
   listAdded(projectId: string, personIds: readonly string[], listId: string, at: number): void;
 }
 
-/** The tap of a store whose reads are promises: the unit's own queue is passed with each call. */
+/**
+ * The transaction a PostgreSQL tap call runs in: its job queue, and the live automations read
+ * through it (a cache hit, or a read on the same client: a transaction waiting on the pool for a
+ * second connection could wait forever once every connection is such a transaction).
+ */
+export interface TapUnit {
+  jobs: JobQueue;
+  live(projectId: string): Promise<readonly Automation[]>;
+}
+
+/** The tap of a store whose reads are promises: the unit is passed with each call. */
 export interface AsyncAutomationTap {
-  timelineEvent(queue: JobQueue, projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number): Promise<void>;
-  listAdded(queue: JobQueue, projectId: string, personIds: readonly string[], listId: string, at: number): Promise<void>;
+  timelineEvent(unit: TapUnit, projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number): Promise<void>;
+  listAdded(unit: TapUnit, projectId: string, personIds: readonly string[], listId: string, at: number): Promise<void>;
 }
 
 const jobsForTimelineEvent = (live: readonly Automation[], projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number): JobRequest[] => {
@@ -44,13 +54,13 @@ export function createAutomationTap(deps: { live(projectId: string): readonly Au
   };
 }
 
-export function createAsyncAutomationTap(deps: { live(projectId: string): Promise<readonly Automation[]> }): AsyncAutomationTap {
+export function createAsyncAutomationTap(): AsyncAutomationTap {
   const enqueueAll = async (queue: JobQueue, jobs: JobRequest[], at: number): Promise<void> => {
     for (const job of jobs) await queue.enqueue(job, at);
   };
   return {
-    timelineEvent: async (queue, projectId, personId, name, properties, messageId, at) =>
-      enqueueAll(queue, jobsForTimelineEvent(await deps.live(projectId), projectId, personId, name, properties, messageId, at), at),
-    listAdded: async (queue, projectId, personIds, listId, at) => enqueueAll(queue, jobsForList(await deps.live(projectId), projectId, personIds, listId, at), at),
+    timelineEvent: async (unit, projectId, personId, name, properties, messageId, at) =>
+      enqueueAll(unit.jobs, jobsForTimelineEvent(await unit.live(projectId), projectId, personId, name, properties, messageId, at), at),
+    listAdded: async (unit, projectId, personIds, listId, at) => enqueueAll(unit.jobs, jobsForList(await unit.live(projectId), projectId, personIds, listId, at), at),
   };
 }

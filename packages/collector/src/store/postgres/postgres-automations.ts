@@ -9,7 +9,7 @@ import { createPostgresRunRepository } from './postgres-automation-runs.js';
 import type { ChangeFeed } from './postgres-changes.js';
 import { LIVE_CACHE_TTL_MS } from './postgres-messages.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
-import { changes, inTransaction, one, rows } from './postgres-sql.js';
+import { changes, inTransaction, one, rows, type Queryable } from './postgres-sql.js';
 
 const COLUMNS = 'project_id, id, definition, created_at, updated_at';
 const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) FILTER (WHERE status = 'active'), 'waiting', count(*) FILTER (WHERE status = 'waiting'),
@@ -26,7 +26,7 @@ const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) 
  * stand alone (a show_message grant); a step's writes go through the unit of work's `tx.runs`
  * (postgres-automation-runs.ts).
  */
-export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed): AutomationStore {
+export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed): AutomationStore & { liveOn(db: Queryable, projectId: string): Promise<readonly Automation[]> } {
   const cache = new Map<string, { live: readonly Automation[]; until: number }>();
   feed.subscribe('automations', (projectId) => (projectId === null ? cache.clear() : cache.delete(projectId)));
   const changed = async (projectId: string): Promise<void> => {
@@ -36,6 +36,16 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
   const get = async (projectId: string, id: string): Promise<Automation | null> => {
     const row = await one<AutomationRow>(pool, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND id = $2`, [projectId, id]);
     return row ? toAutomation(row) : null;
+  };
+
+  /** The live automations from the cache, else read on `db` (a transaction's client, inside one: store-tap.ts). */
+  const liveOn = async (db: Queryable, projectId: string): Promise<readonly Automation[]> => {
+    const now = clock.now();
+    const hit = cache.get(projectId);
+    if (hit && hit.until > now) return hit.live;
+    const live = (await rows<AutomationRow>(db, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND status = 'live' ORDER BY id`, [projectId])).map(toAutomation);
+    cache.set(projectId, { live, until: now + LIVE_CACHE_TTL_MS });
+    return live;
   };
 
   return {
@@ -87,14 +97,8 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
       await changed(projectId);
       return removed;
     },
-    async live(projectId) {
-      const now = clock.now();
-      const hit = cache.get(projectId);
-      if (hit && hit.until > now) return hit.live;
-      const live = (await rows<AutomationRow>(pool, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND status = 'live' ORDER BY id`, [projectId])).map(toAutomation);
-      cache.set(projectId, { live, until: now + LIVE_CACHE_TTL_MS });
-      return live;
-    },
+    live: (projectId) => liveOn(pool, projectId),
+    liveOn,
     runs: createPostgresRunRepository(pool, false),
     async listRuns(projectId, automationId, query) {
       const [beforeAt, beforeId] = cursorKey(query.cursor, ['number', 'string']);

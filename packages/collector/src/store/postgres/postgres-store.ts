@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createAsyncAutomationTap } from '../../automations/store-tap.js';
+import { createAsyncAutomationTap, type TapUnit } from '../../automations/store-tap.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
@@ -117,14 +117,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 
   // Automations (issue 12): list additions (and, once segments are on PostgreSQL, segment
-  // transitions: pass `automationTap.timelineEvent` the transaction's queue) queue their
-  // triggers' entry jobs on the client of the transaction that wrote them, as SQLite's tap does.
+  // transitions: call `automationTap.timelineEvent(tapUnit(client), …)`) queue their triggers'
+  // entry jobs on the client of the transaction that wrote them, as SQLite's tap does.
   const automations = createPostgresAutomations(pool, clock, feed);
-  const automationTap = createAsyncAutomationTap({ live: (projectId) => automations.live(projectId) });
+  const automationTap = createAsyncAutomationTap();
+  const tapUnit = (client: pg.PoolClient): TapUnit => ({ jobs: createPostgresJobQueue(client), live: (projectId) => automations.liveOn(client, projectId) });
 
   const store: Store = {
     ...postgresAudienceStores(),
-    lists: createPostgresLists(pool, (client, projectId, personIds, listId, at) => automationTap.listAdded(createPostgresJobQueue(client), projectId, personIds, listId, at)),
+    lists: createPostgresLists(pool, (client, projectId, personIds, listId, at) => automationTap.listAdded(tapUnit(client), projectId, personIds, listId, at)),
     companies: createPostgresCompanies(pool, createPostgresContacts()),
     automations,
     emailTemplates: createPostgresEmailTemplates(pool),
