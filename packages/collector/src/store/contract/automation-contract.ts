@@ -195,6 +195,27 @@ export function defineAutomationContract(current: () => { store: Store; project:
       expect(await store.automations.messageGrants(project.id, 'nobody', ['m-1'])).toEqual(new Map());
     });
 
+    it('moves a run once when several units guard the same visit at once (a step job and an event job)', async () => {
+      const { store, project } = current();
+      const ana = await identifyPerson(store, project.id, { userId: 'ana' }, T0);
+      const welcome = await store.automations.create(project.id, definition({ status: 'live' }), T0);
+      await store.transact(1, async (tx) => tx.runs.insert(project.id, { id: 'run-1', automationId: welcome.id, personId: ana, stepId: 'wait', visit: 1, rootId: 'root', at: T0 }));
+      // run-automation.ts's guard: still at this visit? then move on. A read between the check and
+      // the write, so that, without the run locked, the units would interleave there.
+      const moveOn = (outcome: string) =>
+        store.transact(1, async (tx) => {
+          const run = await tx.runs.get(project.id, 'run-1');
+          if (run?.visit !== 1) return false;
+          await tx.runs.openFor(project.id, ana);
+          await tx.runs.log(project.id, welcome.id, 'run-1', 1, 'wait', outcome, T0);
+          await tx.runs.update(project.id, 'run-1', { visit: 2, stepId: 'tag' });
+          return true;
+        });
+      const moved = await Promise.all(['next', 'goal', 'onEvent'].map(moveOn));
+      expect(moved.filter(Boolean)).toHaveLength(1);
+      expect(Object.keys((await store.automations.stats(project.id, welcome.id)).steps.wait!.edges)).toHaveLength(1);
+    });
+
     it('lets one of several entries of one person decided at once pass entry "once"', async () => {
       const { store, project } = current();
       const ana = await identifyPerson(store, project.id, { userId: 'ana' }, T0);
