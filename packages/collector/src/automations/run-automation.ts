@@ -180,15 +180,18 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
 
     if (p.kind !== undefined) {
       const kind = p.kind;
-      const index = triggerIndexOf(live);
-      // Read and written in one unit (on PostgreSQL knownKind holds the person's kind to COMMIT),
-      // so two collectors seeing the same change start its automations once, not twice.
-      await commit(null, async (tx) => {
-        const from = (await tx.runs.knownKind(projectId, person.id)) ?? 'visitor';
-        if (from === kind) return;
-        await tx.runs.setKnownKind(projectId, person.id, kind);
-        for (const automationId of index.kindChanged(from, kind)) await tx.jobs.enqueue(entryJob(projectId, automationId, person.id, { rootId: p.messageId }, now), now);
-      });
+      // The kind unchanged (most events) costs one read and no transaction. A change is read
+      // again and written in one unit (on PostgreSQL knownKind holds the person to COMMIT), so two
+      // collectors seeing the same change start its automations once, not twice.
+      if (((await runs.knownKind(projectId, person.id)) ?? 'visitor') !== kind) {
+        const index = triggerIndexOf(live);
+        await commit(null, async (tx) => {
+          const from = (await tx.runs.knownKind(projectId, person.id)) ?? 'visitor';
+          if (from === kind) return;
+          await tx.runs.setKnownKind(projectId, person.id, kind);
+          for (const automationId of index.kindChanged(from, kind)) await tx.jobs.enqueue(entryJob(projectId, automationId, person.id, { rootId: p.messageId }, now), now);
+        });
+      }
     }
     if (p.name === null) return;
     for (const run of await runs.openFor(projectId, person.id)) {
