@@ -37,6 +37,8 @@ const isOpen = (run: AutomationRun): boolean => run.status === 'active' || run.s
  */
 export function automationJobHandlers(deps: AutomationDeps): Record<string, JobHandler> {
   const { store } = deps;
+  // Reads before a step decides; every write (and the re-read that guards it) goes through the
+  // unit of work's `tx.runs`, so it commits with the step's jobs and events on either store.
   const runs = store.automations.runs;
   const actions = createActionRegistry([...builtinActions, ...(deps.actions ?? [])]);
   /** A run's timeline event, in the run's chain, with the webhooks subscribed to it; it starts no automation. */
@@ -47,35 +49,35 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
   const commit = (guard: { projectId: string; run: AutomationRun } | null, work: (tx: IngestTx) => Promise<void>): Promise<boolean> =>
     store.transact(1, async (tx) => {
       if (guard) {
-        const now = await runs.get(guard.projectId, guard.run.id);
+        const now = await tx.runs.get(guard.projectId, guard.run.id);
         if (!now || !isOpen(now) || now.visit !== guard.run.visit || now.stepId !== guard.run.stepId) return false;
       }
       await work(tx);
       return true;
     });
 
-  const patch = (projectId: string, run: AutomationRun, change: RunPatch): Promise<void> | void => runs.update(projectId, run.id, change);
+  const patch = async (tx: IngestTx, projectId: string, run: AutomationRun, change: RunPatch): Promise<void> => tx.runs.update(projectId, run.id, change);
 
   /** Ends a run: finished (it reached the end), exited (goal, segment, edit) or failed. */
   const end = (tx: IngestTx, projectId: string, personId: string, run: AutomationRun, status: 'finished' | 'exited' | 'failed', reason: string, now: number): Promise<void> =>
     (async () => {
-      await patch(projectId, run, { status, reason, stepId: null, waitingFor: null, finishedAt: now });
+      await patch(tx, projectId, run, { status, reason, stepId: null, waitingFor: null, finishedAt: now });
       await insertRunEvent(tx, projectId, personId, runEvent(AUTOMATION_EXITED, `hark-run-${run.id}-exit`, run.rootId, { automationId: run.automationId, runId: run.id, status, reason, stepId: run.stepId }, now));
     })();
 
   /** Leaves `step` by `edge`: to the step it names (a job due now), or the end of the run. */
   const leave = async (tx: IngestTx, projectId: string, personId: string, run: AutomationRun, step: Step, edge: string, now: number): Promise<void> => {
     const target = edgesOf(step).find(([name]) => name === edge)?.[1] ?? null;
-    await runs.log(projectId, run.automationId, run.id, run.visit, step.id, edge, now);
+    await tx.runs.log(projectId, run.automationId, run.id, run.visit, step.id, edge, now);
     await insertRunEvent(tx, projectId, personId, runEvent(AUTOMATION_STEP, `hark-run-${run.id}-${run.visit}`, run.rootId, { automationId: run.automationId, runId: run.id, stepId: step.id, stepType: step.type, outcome: edge }, now));
     if (target === null) return end(tx, projectId, personId, run, 'finished', step.type === 'exit' ? 'exit_step' : 'completed', now);
-    await patch(projectId, run, { status: 'active', stepId: target, visit: run.visit + 1, waitingFor: null, reason: null });
+    await patch(tx, projectId, run, { status: 'active', stepId: target, visit: run.visit + 1, waitingFor: null, reason: null });
     await tx.jobs.enqueue(stepJob(projectId, run, target, run.visit + 1, now), now);
   };
 
   /** Waits in `step` until `until`: the run holds its place, one job wakes it. */
   const hold = async (tx: IngestTx, projectId: string, run: AutomationRun, step: Step, until: number, phase: 'resume' | 'timeout', waitingFor: { event: string; until: number } | null, now: number): Promise<void> => {
-    await patch(projectId, run, { status: 'waiting', visit: run.visit + 1, waitingFor, reason: null });
+    await patch(tx, projectId, run, { status: 'waiting', visit: run.visit + 1, waitingFor, reason: null });
     await tx.jobs.enqueue(stepJob(projectId, run, step.id, run.visit + 1, until, phase), now);
   };
 
@@ -88,13 +90,14 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
     const rootId = p.rootId ?? `hark-run-${p.runId}-entered`;
     const start = automation.start ?? automation.steps[0]?.id ?? null;
     await commit(null, async (tx) => {
-      // Decided inside the transaction, so two entries of one person cannot both pass "once".
-      if (await runs.get(projectId, p.runId)) return;
-      const { ever, open } = await runs.countFor(projectId, automation.id, person.id);
+      // Decided inside the transaction, so two entries of one person cannot both pass "once"
+      // (on PostgreSQL, countFor holds this automation × person to COMMIT across collectors).
+      if (await tx.runs.get(projectId, p.runId)) return;
+      const { ever, open } = await tx.runs.countFor(projectId, automation.id, person.id);
       if ((automation.entry === 'once' && ever > 0) || (automation.entry === 'one_at_a_time' && open > 0)) return;
-      await runs.insert(projectId, { id: p.runId, automationId: automation.id, personId: person.id, stepId: start, visit: 1, rootId, at: now });
+      await tx.runs.insert(projectId, { id: p.runId, automationId: automation.id, personId: person.id, stepId: start, visit: 1, rootId, at: now });
       await insertRunEvent(tx, projectId, person.id, runEvent(AUTOMATION_ENTERED, `hark-run-${p.runId}-entered`, rootId, { automationId: automation.id, automationName: automation.name, runId: p.runId }, now));
-      const run = (await runs.get(projectId, p.runId))!;
+      const run = (await tx.runs.get(projectId, p.runId))!;
       if (start === null) return end(tx, projectId, person.id, run, 'finished', 'completed', now);
       await tx.jobs.enqueue(stepJob(projectId, run, start, 1, now), now);
     });
@@ -108,12 +111,12 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
     const person = await store.getPerson(projectId, run.personId);
     const automation = await store.automations.get(projectId, run.automationId);
     const guard = { projectId, run };
-    if (!person) return void (await commit(guard, async (tx) => patch(projectId, run, { status: 'exited', reason: 'person_gone', stepId: null, finishedAt: now }) as Promise<void>));
+    if (!person) return void (await commit(guard, (tx) => patch(tx, projectId, run, { status: 'exited', reason: 'person_gone', stepId: null, finishedAt: now })));
     const personId = person.id;
     if (!automation || automation.status === 'archived') return void (await commit(guard, (tx) => end(tx, projectId, personId, run, 'exited', 'automation_archived', now)));
     if (automation.status !== 'live') {
       // Paused: the run keeps its place; going live again queues it afresh (automation-routes.ts).
-      return void (await commit(guard, async () => patch(projectId, run, { status: 'waiting', reason: 'paused' }) as Promise<void>));
+      return void (await commit(guard, (tx) => patch(tx, projectId, run, { status: 'waiting', reason: 'paused' })));
     }
     const step = automation.steps.find((s) => s.id === run.stepId);
     if (!step) return void (await commit(guard, (tx) => end(tx, projectId, personId, run, 'exited', 'step_removed', now)));
@@ -122,7 +125,7 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
     if (p.phase === 'resume') return void (await commit(guard, (tx) => leave(tx, projectId, personId, run, step, edgesOf(step)[0]?.[0] ?? 'next', now)));
     // Before the step's own transaction, and once per run × visit however often it is retried;
     // in a unit of work of its own so it shares a commit (and its fsync) with the other writes.
-    await commit(null, async () => runs.log(projectId, automation.id, run.id, run.visit, step.id, 'entered', now));
+    await commit(null, async (tx) => tx.runs.log(projectId, automation.id, run.id, run.visit, step.id, 'entered', now));
 
     switch (step.type) {
       case 'wait': {
@@ -136,7 +139,15 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
         return;
       }
       case 'branch': {
-        const facts = await store.segments.facts(projectId, personId, factsNeeded(step.rules));
+        let facts: Awaited<ReturnType<typeof store.segments.facts>>;
+        try {
+          facts = await store.segments.facts(projectId, personId, factsNeeded(step.rules));
+        } catch (error) {
+          // As an action: retried with backoff, and the last attempt fails the run with the reason
+          // (a store that cannot read facts at all answers the same way), never a run stuck active.
+          if (attempt >= job.maxAttempts) return void (await commit(guard, (tx) => end(tx, projectId, personId, run, 'failed', `branch_failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500), clock.now())));
+          throw error;
+        }
         const yes = facts !== null && evaluateRule(step.rules, facts, now);
         await commit(guard, (tx) => leave(tx, projectId, personId, run, step, yes ? 'yes' : 'no', now));
         return;
@@ -172,11 +183,15 @@ export function automationJobHandlers(deps: AutomationDeps): Record<string, JobH
 
     if (p.kind !== undefined) {
       const kind = p.kind;
-      const from = (await runs.knownKind(projectId, person.id)) ?? 'visitor';
-      if (from !== kind) {
+      // The kind unchanged (most events) costs one read and no transaction. A change is read
+      // again and written in one unit (on PostgreSQL knownKind holds the person to COMMIT), so two
+      // collectors seeing the same change start its automations once, not twice.
+      if (((await runs.knownKind(projectId, person.id)) ?? 'visitor') !== kind) {
         const index = triggerIndexOf(live);
         await commit(null, async (tx) => {
-          await runs.setKnownKind(projectId, person.id, kind);
+          const from = (await tx.runs.knownKind(projectId, person.id)) ?? 'visitor';
+          if (from === kind) return;
+          await tx.runs.setKnownKind(projectId, person.id, kind);
           for (const automationId of index.kindChanged(from, kind)) await tx.jobs.enqueue(entryJob(projectId, automationId, person.id, { rootId: p.messageId }, now), now);
         });
       }

@@ -51,17 +51,9 @@ export function automationRoutes(deps: { store: Store; clock: Clock }): Hono<{ V
     return automation;
   };
 
-  // Where the store cannot write runs yet (PostgreSQL), a live automation would take entries it
-  // cannot run: going live is refused with a clear answer; drafts and edits work.
-  const canGoLive = (input: AutomationInput): void => {
-    if (input.status === 'live' && !automations.canRun)
-      throw new ApiError(501, 'not_on_postgres', 'Automation runs are not on the PostgreSQL store yet: draft here, or run the collector on SQLite to put an automation live (docs/SCALING.md).');
-  };
-
   routes.post('/automations', async (c) => {
     const body = await readJsonBody(c.req.raw, MAX_BODY);
     const input = valid(isObject(body) ? { ...DEFAULTS, ...body } : body);
-    canGoLive(input);
     return c.json(await automations.create(c.get('project').id, input, deps.clock.now()), 201);
   });
 
@@ -79,7 +71,6 @@ export function automationRoutes(deps: { store: Store; clock: Clock }): Hono<{ V
     const body = await readJsonBody(c.req.raw, MAX_BODY);
     if (!isObject(body)) throw new ApiError(400, 'invalid_fields', 'The body must be a JSON object.', { '(body)': 'must be an object' });
     const input = valid({ ...inputOf(current), ...body });
-    canGoLive(input);
     const now = deps.clock.now();
     const updated = (await automations.update(projectId, current.id, input, now))!;
     if (current.status === 'paused' && updated.status === 'live') await resumeParked(projectId, updated.id, now);
@@ -91,7 +82,7 @@ export function automationRoutes(deps: { store: Store; clock: Clock }): Hono<{ V
     const parked = await automations.runs.parked(projectId, automationId);
     for (const run of parked) {
       await deps.store.transact(1, async (tx) => {
-        await automations.runs.update(projectId, run.id, { status: 'active', reason: null, visit: run.visit + 1, waitingFor: null });
+        await tx.runs.update(projectId, run.id, { status: 'active', reason: null, visit: run.visit + 1, waitingFor: null });
         await tx.jobs.enqueue(stepJob(projectId, run, run.stepId!, run.visit + 1, now), now);
       });
     }

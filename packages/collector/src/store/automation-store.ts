@@ -43,13 +43,18 @@ export interface RunChainEvent {
 export type RunPatch = Partial<Pick<AutomationRun, 'status' | 'stepId' | 'visit' | 'reason' | 'waitingFor'>> & { finishedAt?: number | null };
 
 /**
- * The rows a run's step writes. Called inside `store.transact` (SQLite answers synchronously, so
- * they land in the same transaction as the jobs and timeline events queued there): a step, its
- * next job and its events commit together or not at all.
+ * The rows a run's step writes. A step writes through the unit of work's `tx.runs` (ports.ts),
+ * so its run row lands in the same transaction as the jobs and timeline events queued there: a
+ * step, its next job and its events commit together or not at all, on either store.
+ * `store.automations.runs` is the same repository outside a unit, for reads and lone writes.
  */
 export interface AutomationRunRepository {
   get(projectId: string, runId: string): Io<AutomationRun | null>;
-  /** Runs of this automation for this person (aliases included): ever, and not yet ended. */
+  /**
+   * Runs of this automation for this person (aliases included): ever, and not yet ended. Inside a
+   * unit of work a store with several writers holds this automation × person to COMMIT, so an
+   * entry decided on the count cannot race another (postgres-automation-runs.ts).
+   */
   countFor(projectId: string, automationId: string, personId: string): Io<{ ever: number; open: number }>;
   insert(projectId: string, run: { id: string; automationId: string; personId: string; stepId: string | null; visit: number; rootId: string; at: number }): Io<void>;
   update(projectId: string, runId: string, patch: RunPatch): Io<void>;
@@ -88,8 +93,6 @@ export interface AutomationStore {
   stats(projectId: string, automationId: string): Promise<AutomationStats>;
   /** Every time a run of this automation passed one of these steps, oldest first. */
   stepPasses(projectId: string, automationId: string, stepIds: readonly string[]): Promise<StepPass[]>;
-  /** False where runs cannot be written yet (PostgreSQL): the API then refuses to put an automation live. */
-  readonly canRun: boolean;
   /** The events named `name` in the chains of this automation's runs (events.root_id = the run's root). */
   runChainEvents(projectId: string, automationId: string, name: string): Promise<RunChainEvent[]>;
   /** When an automation last granted each of these messages to the person (aliases included). */

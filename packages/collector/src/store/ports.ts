@@ -1,5 +1,6 @@
 import type { MessageKind } from '@hark/protocol';
 import type { JobRequest } from '../jobs/job-types.js';
+import type { AutomationRunRepository } from './automation-store.js';
 import type { Geo, IdentityType, NormalizedEvent, PersonKind } from './types.js';
 
 /**
@@ -137,6 +138,13 @@ export interface IngestTx {
   companies: CompanyRepository;
   deliveries: DeliveryRepository;
   jobs: JobQueue;
+  /**
+   * Automation runs, on the unit's own connection: a step's run row commits with the job and
+   * timeline events it queues (run-automation.ts). On SQLite this is `store.automations.runs`
+   * (one connection); on PostgreSQL it runs on the transaction's client, and also holds the
+   * decisions several collectors may race on (postgres-automation-runs.ts).
+   */
+  runs: AutomationRunRepository;
 }
 
 /**

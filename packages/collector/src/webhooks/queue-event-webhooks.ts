@@ -10,8 +10,11 @@ export const subscribedName = (event: NormalizedEvent): string => (event.type ==
 /** One delivery id per event × webhook, the same however often the event's batch is written again. */
 export const eventDeliveryId = (webhookId: string, messageId: string): string => `evt_${createHash('sha256').update(`${webhookId}\n${messageId}`).digest('hex').slice(0, 32)}`;
 
+/** The fields of a stored event a receiver gets. */
+export type WebhookEventFields = Pick<NormalizedEvent, 'messageId' | 'type' | 'name' | 'userId' | 'anonymousId' | 'properties' | 'traits' | 'timestamp' | 'receivedAt'>;
+
 /** What a receiver gets for a stored event. */
-export function eventData(personId: string, event: NormalizedEvent): Record<string, unknown> {
+export function eventData(personId: string, event: WebhookEventFields): Record<string, unknown> {
   return {
     messageId: event.messageId,
     type: event.type,

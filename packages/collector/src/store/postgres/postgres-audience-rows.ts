@@ -27,7 +27,10 @@ export interface PostgresAudienceTx extends AudienceTx {
  * - `rechecks.due` takes the due rows `FOR UPDATE SKIP LOCKED`, so two sweeps share the work
  *   instead of doing it twice.
  */
-export function createPostgresAudienceRows(client: pg.PoolClient): PostgresAudienceTx {
+/** What else a transition does, in its transaction (automation triggers, webhooks): postgres-store.ts. */
+export type TransitionHook = (client: pg.PoolClient, projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number) => Promise<void>;
+
+export function createPostgresAudienceRows(client: pg.PoolClient, onTransition?: TransitionHook): PostgresAudienceTx {
   /** Daily counts not yet written, by project, person, event and day. */
   const bumps = new Map<string, { projectId: string; personId: string; event: string; day: number; n: number }>();
   const flush = async (): Promise<void> => {
@@ -67,12 +70,12 @@ export function createPostgresAudienceRows(client: pg.PoolClient): PostgresAudie
     timeline: {
       async track(projectId, personId, name, properties, at) {
         // Time-ordered, as on SQLite: appended at the end of events_by_message_id (time-ordered-id.ts).
+        const messageId = `hark-segment-${timeOrderedId(at)}`;
         await query(client, `INSERT INTO events (project_id, message_id, person_id, type, name, anonymous_id, user_id,
             properties, traits, context, device, timestamp, sent_at, received_at)
           VALUES ($1, $2, $3, 'track', $4, NULL, NULL, $5, '{}', '{}', '${SERVER_DEVICE}', $6, NULL, $6)`,
-        [projectId, `hark-segment-${timeOrderedId(at)}`, personId, name, JSON.stringify(properties), at]);
-        // Automations (issue 12) hook transitions here on SQLite (automationTap); runs are not on
-        // PostgreSQL yet (postgres-automations.ts), so nothing is queued for them here.
+        [projectId, messageId, personId, name, JSON.stringify(properties), at]);
+        await onTransition?.(client, projectId, personId, name, properties, messageId, at);
       },
     },
     rechecks: {

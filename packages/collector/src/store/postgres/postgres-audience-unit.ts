@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { createChangedPeople, type ChangedPeople } from '../../audiences/changed-people.js';
 import type { SegmentCatalog } from '../../audiences/segment-catalog.js';
 import type { Clock } from '../../clock.js';
-import { createPostgresAudienceRows, type PostgresAudienceTx } from './postgres-audience-rows.js';
+import { createPostgresAudienceRows, type PostgresAudienceTx, type TransitionHook } from './postgres-audience-rows.js';
 import { inTransaction } from './postgres-sql.js';
 
 /**
@@ -24,12 +24,12 @@ export async function finishAudienceWork(changed: ChangedPeople, audience: Postg
   await audience.flush();
 }
 
-export function createPostgresAudienceUnit(pool: pg.Pool, catalog: SegmentCatalog, clock: Clock): PostgresAudienceUnit {
+export function createPostgresAudienceUnit(pool: pg.Pool, catalog: SegmentCatalog, clock: Clock, onTransition?: TransitionHook): PostgresAudienceUnit {
   return async (work) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await inTransaction(pool, async (client) => {
-          const audience = createPostgresAudienceRows(client);
+          const audience = createPostgresAudienceRows(client, onTransition);
           const changed = createChangedPeople();
           const result = await work(changed, audience, client);
           await finishAudienceWork(changed, audience, catalog, clock);

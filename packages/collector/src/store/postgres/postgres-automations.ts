@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Automation } from '../../automations/automation-types.js';
 import type { Clock } from '../../clock.js';
-import { PermanentJobError } from '../../jobs/job-runner.js';
-import type { AutomationRunRepository, AutomationStats, AutomationStore, AutomationSummary } from '../automation-store.js';
+import type { AutomationStats, AutomationStore, AutomationSummary, RunChainEvent, StepPass } from '../automation-store.js';
 import { RUN_COLUMNS, toAutomation, toRun, type AutomationRow, type RunRow } from '../automation-rows.js';
 import { cursorKey, toPage } from '../cursor.js';
+import { createPostgresRunRepository } from './postgres-automation-runs.js';
 import type { ChangeFeed } from './postgres-changes.js';
 import { LIVE_CACHE_TTL_MS } from './postgres-messages.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
-import { changes, inTransaction, one, rows } from './postgres-sql.js';
+import { changes, inTransaction, one, rows, type Queryable } from './postgres-sql.js';
 
 const COLUMNS = 'project_id, id, definition, created_at, updated_at';
 const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) FILTER (WHERE status = 'active'), 'waiting', count(*) FILTER (WHERE status = 'waiting'),
@@ -17,40 +17,16 @@ const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) 
   'conversions', count(*) FILTER (WHERE reason = 'goal'))::text FROM automation_runs r WHERE r.project_id = a.project_id AND r.automation_id = a.id) AS counts`;
 
 /**
- * The run repository is not on PostgreSQL yet. Its statements must run on the unit of work's
- * client (run-automation.ts calls them inside `store.transact`, so a step, its next job and its
- * events commit together), which needs the repository on the unit (`IngestTx`) rather than on
- * the store: a port change in the domain, left for the next step. Until then every step job
- * fails at once, with this reason on the job, rather than retrying; `parked` answers none, which
- * is true, as no run is ever written here.
- */
-const runsNotYet = (): AutomationRunRepository => {
-  const refuse = (): never => {
-    throw new PermanentJobError('Automation runs are not on the PostgreSQL store yet (docs/SCALING.md); run this collector on SQLite to run automations.');
-  };
-  return {
-    get: refuse,
-    countFor: refuse,
-    insert: refuse,
-    update: refuse,
-    openFor: refuse,
-    parked: () => [],
-    log: refuse,
-    knownKind: refuse,
-    setKnownKind: refuse,
-    grantMessage: refuse,
-  };
-};
-
-/**
  * Automations on PostgreSQL (tables from PG migration 12, as SQLite's 16): the definitions, their
- * run counts and the reads of runs, with the statements of sqlite-automations.ts. The live
+ * runs, step log, stats and grants, with the statements of sqlite-automations.ts. The live
  * automations are read on every ingest batch, so they are cached per collector like live
  * messages: a write publishes `automations` on the change feed after it commits, dropping the
  * entry on every collector, and an entry ends after LIVE_CACHE_TTL_MS in any case
- * (postgres-changes.ts says why both). Runs are not written here yet (runsNotYet above).
+ * (postgres-changes.ts says why both). `runs` here is on the pool, for reads and for writes that
+ * stand alone (a show_message grant); a step's writes go through the unit of work's `tx.runs`
+ * (postgres-automation-runs.ts).
  */
-export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed): AutomationStore {
+export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed): AutomationStore & { liveOn(db: Queryable, projectId: string): Promise<readonly Automation[]> } {
   const cache = new Map<string, { live: readonly Automation[]; until: number }>();
   feed.subscribe('automations', (projectId) => (projectId === null ? cache.clear() : cache.delete(projectId)));
   const changed = async (projectId: string): Promise<void> => {
@@ -60,6 +36,16 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
   const get = async (projectId: string, id: string): Promise<Automation | null> => {
     const row = await one<AutomationRow>(pool, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND id = $2`, [projectId, id]);
     return row ? toAutomation(row) : null;
+  };
+
+  /** The live automations from the cache, else read on `db` (a transaction's client, inside one: store-tap.ts). */
+  const liveOn = async (db: Queryable, projectId: string): Promise<readonly Automation[]> => {
+    const now = clock.now();
+    const hit = cache.get(projectId);
+    if (hit && hit.until > now) return hit.live;
+    const live = (await rows<AutomationRow>(db, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND status = 'live' ORDER BY id`, [projectId])).map(toAutomation);
+    cache.set(projectId, { live, until: now + LIVE_CACHE_TTL_MS });
+    return live;
   };
 
   return {
@@ -79,10 +65,22 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
         ORDER BY a.created_at DESC, a.id DESC LIMIT @limit`, { project: projectId, beforeAt, beforeId, limit: query.limit + 1 });
       return toPage(found, query.limit, (row): AutomationSummary => ({ ...toAutomation(row), runs: JSON.parse(row.counts) as AutomationSummary['runs'] }), (row) => [row.created_at, row.id]);
     },
-    // Runs are not written on PostgreSQL yet (canRun), so no step was passed and no chain grew.
-    canRun: false,
-    stepPasses: async () => [],
-    runChainEvents: async () => [],
+    async stepPasses(projectId, automationId, stepIds): Promise<StepPass[]> {
+      if (stepIds.length === 0) return [];
+      const found = await rows<{ run_id: string; step_id: string; at: number; reason: string | null; finished_at: number | null }>(pool,
+        `SELECT l.run_id, l.step_id, l.at, r.reason, r.finished_at FROM automation_step_log l
+          JOIN automation_runs r ON r.project_id = l.project_id AND r.id = l.run_id
+        WHERE l.project_id = @project AND l.automation_id = @automation AND l.outcome <> 'entered'
+          AND l.step_id = ANY(@steps::text[]) ORDER BY l.at, l.run_id`, { project: projectId, automation: automationId, steps: [...stepIds] });
+      return found.map((row) => ({ runId: row.run_id, stepId: row.step_id, at: row.at, reason: row.reason, finishedAt: row.finished_at }));
+    },
+    async runChainEvents(projectId, automationId, name): Promise<RunChainEvent[]> {
+      // events_by_root answers each run's chain, as on SQLite.
+      const found = await rows<{ run_id: string; timestamp: number; properties: string }>(pool, `SELECT r.id AS run_id, e.timestamp, e.properties FROM automation_runs r
+          JOIN events e ON e.project_id = r.project_id AND e.root_id = r.root_id
+        WHERE r.project_id = $1 AND r.automation_id = $2 AND e.name = $3 ORDER BY e.timestamp, e.seq`, [projectId, automationId, name]);
+      return found.map((row) => ({ runId: row.run_id, timestamp: row.timestamp, properties: JSON.parse(row.properties) as Record<string, unknown> }));
+    },
     async update(projectId, id, input, now) {
       const updated = await changes(pool, 'UPDATE automations SET status = $1, definition = $2, updated_at = $3 WHERE project_id = $4 AND id = $5',
         [input.status, JSON.stringify(input), now, projectId, id]);
@@ -99,15 +97,9 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
       await changed(projectId);
       return removed;
     },
-    async live(projectId) {
-      const now = clock.now();
-      const hit = cache.get(projectId);
-      if (hit && hit.until > now) return hit.live;
-      const live = (await rows<AutomationRow>(pool, `SELECT ${COLUMNS} FROM automations WHERE project_id = $1 AND status = 'live' ORDER BY id`, [projectId])).map(toAutomation);
-      cache.set(projectId, { live, until: now + LIVE_CACHE_TTL_MS });
-      return live;
-    },
-    runs: runsNotYet(),
+    live: (projectId) => liveOn(pool, projectId),
+    liveOn,
+    runs: createPostgresRunRepository(pool, false),
     async listRuns(projectId, automationId, query) {
       const [beforeAt, beforeId] = cursorKey(query.cursor, ['number', 'string']);
       const found = await rows<RunRow>(pool, `SELECT ${RUN_COLUMNS} FROM automation_runs WHERE project_id = @project AND automation_id = @automation

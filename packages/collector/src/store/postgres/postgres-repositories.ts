@@ -4,6 +4,7 @@ import type { IngestTx, StoredPerson } from '../ports.js';
 import { EVENT_INSERT_COLUMNS, toStoredPerson, type PersonRow } from '../sqlite/rows.js';
 import type { IdentityType, NormalizedEvent } from '../types.js';
 import { identityLockKey, PERSON_AND_ALIASES } from './postgres-rows.js';
+import { createPostgresRunRepository } from './postgres-automation-runs.js';
 import { createPostgresJobQueue } from './postgres-jobs.js';
 import { changes, one, query } from './postgres-sql.js';
 
@@ -128,6 +129,8 @@ export function createPostgresRepositories(
     // Jobs the write path queues commit with its events; a unit that runs again enqueues again,
     // which the (project, kind, key) idempotency makes one job.
     jobs: createPostgresJobQueue(client),
+    // Runs a step writes commit with its jobs and events; read FOR UPDATE and entry-locked here (postgres-automation-runs.ts).
+    runs: createPostgresRunRepository(client, true),
     events: {
       async chainOf(projectId, messageId) {
         // An event of this unit waits in `pendingEvents` until flush: its chain is answered from there.

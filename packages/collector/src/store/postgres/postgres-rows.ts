@@ -17,5 +17,11 @@ export const PERSON_AND_ALIASES = '= ANY(ARRAY(SELECT @id::text UNION ALL SELECT
  * Computed here rather than with hashtext() on the server, as the separator (NUL, which no id
  * contains) is not allowed in a PostgreSQL text value.
  */
-export const identityLockKey = (projectId: string, type: string, value: string): string =>
-  createHash('sha256').update(`${projectId}\u0000${type}\u0000${value}`).digest().readBigInt64BE(0).toString();
+export const identityLockKey = (projectId: string, type: string, value: string): string => advisoryLockKey(projectId, type, value);
+
+/**
+ * The advisory lock key of any tuple of ids, as identityLockKey (which is this over project,
+ * type and value): the parts joined by NUL, hashed. Other locks name their kind as a part
+ * (postgres-automation-runs.ts: 'automation-entry'), which no identity type is.
+ */
+export const advisoryLockKey = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest().readBigInt64BE(0).toString();

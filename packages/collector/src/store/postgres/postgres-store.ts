@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createAsyncAutomationTap, type TapUnit } from '../../automations/store-tap.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
@@ -8,7 +9,9 @@ import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { createChangedPeople } from '../../audiences/changed-people.js';
 import { createSegmentCatalog } from '../../audiences/segment-catalog.js';
 import { trackIngestChanges } from '../../audiences/track-ingest-changes.js';
-import { createPostgresAudienceRows } from './postgres-audience-rows.js';
+import { createPostgresAudienceRows, type TransitionHook } from './postgres-audience-rows.js';
+import { queueTransitionWebhooks } from '../../webhooks/queue-transition-webhooks.js';
+import { sharedWebhookSubscriptions } from '../../webhooks/webhook-subscriptions.js';
 import { createPostgresAudienceUnit, finishAudienceWork } from './postgres-audience-unit.js';
 import { createPostgresImports } from './postgres-imports.js';
 import { createPostgresSegments } from './postgres-segments.js';
@@ -17,7 +20,7 @@ import { openChangeFeed, type ChangeFeed } from './postgres-changes.js';
 import { createPostgresAutomations } from './postgres-automations.js';
 import { createPostgresCompanies } from './postgres-companies.js';
 import { createPostgresContacts } from './postgres-contacts.js';
-import { createPostgresJobs } from './postgres-jobs.js';
+import { createPostgresJobQueue, createPostgresJobs } from './postgres-jobs.js';
 import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresEmails } from './postgres-emails.js';
 import { createPostgresEmailTemplates } from './postgres-email-templates.js';
@@ -97,7 +100,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // changed the person; the compiled trees are cached per collector, dropped through the feed.
   const catalog = createSegmentCatalog();
   const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
-  const audienceUnit = createPostgresAudienceUnit(pool, catalog, clock);
+  // A transition starts the automations that trigger on it and queues the webhooks subscribed to
+  // it, on the client of the transaction that wrote it (the tap and the webhooks are below).
+  const webhooks = createPostgresWebhooks(pool);
+  const transitionSubscriptions = sharedWebhookSubscriptions(webhooks, clock);
+  const onTransition: TransitionHook = async (client, projectId, personId, name, properties, messageId, at) => {
+    await automationTap.timelineEvent(tapUnit(client), projectId, personId, name, properties, messageId, at);
+    await queueTransitionWebhooks(transitionSubscriptions, createPostgresJobQueue(client), { projectId, personId, name, properties, messageId, at });
+  };
+  const audienceUnit = createPostgresAudienceUnit(pool, catalog, clock, onTransition);
   const segments = createPostgresSegments(pool, clock, catalog, audienceUnit, feed);
   const contacts = createPostgresContacts();
   const traits = createPostgresTraits(audienceUnit);
@@ -131,12 +142,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     };
   };
 
+  // Automations (issue 12): list additions and segment transitions (onTransition above) queue
+  // their triggers' entry jobs on the client of the transaction that wrote them, as SQLite's tap does.
+  const automations = createPostgresAutomations(pool, clock, feed);
+  const automationTap = createAsyncAutomationTap();
+  const tapUnit = (client: pg.PoolClient): TapUnit => ({ jobs: createPostgresJobQueue(client), live: (projectId) => automations.liveOn(client, projectId) });
+
   const store: Store = {
-    lists: createPostgresLists(pool, audienceUnit),
+    lists: createPostgresLists(pool, audienceUnit, (client, projectId, personIds, listId, at) => automationTap.listAdded(tapUnit(client), projectId, personIds, listId, at)),
     companies: createPostgresCompanies(pool, contacts, audienceUnit),
     segments: segments.store,
     imports: createPostgresImports(pool, contacts, clock, audienceUnit),
-    automations: createPostgresAutomations(pool, clock, feed),
+    automations,
     emails: createPostgresEmails(pool),
     emailTemplates: createPostgresEmailTemplates(pool),
     emailSends: createPostgresSendLookup(pool),
@@ -163,7 +180,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
             // Each stored event bumps its person's daily counts; what the unit changed is marked
             // and re-evaluated at its end, once its events are written, in the same transaction
             // (audiences/track-ingest-changes.ts), as on SQLite.
-            const audience = createPostgresAudienceRows(client);
+            const audience = createPostgresAudienceRows(client, onTransition);
             const changed = createChangedPeople();
             const result = await work(trackIngestChanges(tx, audience, changed, hasSegments));
             await tx.flush();
@@ -254,7 +271,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     messages,
     team,
     jobs: createPostgresJobs(pool),
-    webhooks: createPostgresWebhooks(pool),
+    webhooks,
     suppressionRules,
 
     async projectTotals(projectId) {

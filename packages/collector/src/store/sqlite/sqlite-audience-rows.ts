@@ -14,7 +14,7 @@ export function createSqliteAudienceRows(
   db: Database,
   loader: FactsLoader,
   /** Automations (issue 12): told of each transition event written, inside its transaction. */
-  onTimeline: (projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number) => void = () => undefined,
+  onTimeline: (projectId: string, personId: string, name: string, properties: Record<string, unknown>, messageId: string, at: number) => void | Promise<void> = () => undefined,
 ): AudienceTx {
   const q = {
     trees: db.prepare('SELECT id, name, rules FROM segments WHERE project_id = ? ORDER BY id'),
@@ -60,7 +60,7 @@ export function createSqliteAudienceRows(
         // Time-ordered: appended at the end of events_by_message_id (time-ordered-id.ts).
         const messageId = `hark-segment-${timeOrderedId(at)}`;
         q.timeline.run(projectId, messageId, personId, name, JSON.stringify(properties), at, at);
-        onTimeline(projectId, personId, name, properties, messageId, at);
+        return onTimeline(projectId, personId, name, properties, messageId, at);
       },
     },
     rechecks: {

@@ -171,7 +171,6 @@ export function createSqliteAutomations(db: Database): AutomationStore & { liveN
       const totals = q.runTotals.get(projectId, automationId) as { entered: number; conversions: number };
       return { entered: totals.entered, conversions: totals.conversions, steps };
     },
-    canRun: true,
     async stepPasses(projectId, automationId, stepIds): Promise<StepPass[]> {
       if (stepIds.length === 0) return [];
       const rows = q.stepPasses.all({ project: projectId, automation: automationId, steps: JSON.stringify(stepIds) }) as { run_id: string; step_id: string; at: number; reason: string | null; finished_at: number | null }[];

@@ -19,7 +19,7 @@ const PERSON_WRITE_COLUMNS = {
  * domain awaits them all the same), run inside the transaction the group commit holds. Rows in,
  * rows out; every rule is in the domain modules that call these.
  */
-export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs'> {
+export function createSqliteRepositories(db: Database): Omit<IngestTx, 'jobs' | 'runs'> {
   const s = (sql: string): Statement => db.prepare(sql);
   const q = {
     eventExists: s('SELECT 1 FROM events WHERE project_id = ? AND message_id = ?').pluck(),

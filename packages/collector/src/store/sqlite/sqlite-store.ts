@@ -39,6 +39,8 @@ import { createSqliteEmailTemplates } from './sqlite-email-templates.js';
 import { createSqliteSendLookup } from './sqlite-send-lookup.js';
 import { createSqliteSegments, type AudienceUnit } from './sqlite-segments.js';
 import { createSqliteAudienceRows } from './sqlite-audience-rows.js';
+import { queueTransitionWebhooks } from '../../webhooks/queue-transition-webhooks.js';
+import { sharedWebhookSubscriptions } from '../../webhooks/webhook-subscriptions.js';
 import { createChangedPeople } from '../../audiences/changed-people.js';
 import { createSegmentCatalog } from '../../audiences/segment-catalog.js';
 import { trackIngestChanges } from '../../audiences/track-ingest-changes.js';
@@ -98,7 +100,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const jobWrite: JobWriteUnit = (write) => groupCommit.run(0, async () => write());
   const jobs = createSqliteJobs(db, jobWrite);
   const automationTap = createAutomationTap({ live: automations.liveNow, enqueue: jobs.queue.enqueue });
-  const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue };
+  const rows: IngestTx = { ...createSqliteRepositories(db), jobs: jobs.queue, runs: automations.runs };
   const personGeo = createSqlitePersonGeo(db);
   // Concurrent requests' batches share one commit (and one fsync); see group-commit.ts. With
   // synchronous FULL that fsync runs on libuv's thread pool, off the event loop (wal-sync.ts).
@@ -107,7 +109,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // Audiences (issue 11; ARCHITECTURE.md "Audiences"): the domain re-evaluates kept membership
   // through these repositories, in the transaction of the write that changed the person.
-  const audience = createSqliteAudienceRows(db, createFactsLoader(db), automationTap.timelineEvent);
+  // A transition starts the automations that trigger on it and queues the webhooks subscribed to
+  // it, both in the transaction that wrote it.
+  const webhooks = createSqliteWebhooks(db, jobWrite);
+  const transitionHooks = sharedWebhookSubscriptions(webhooks, clock);
+  const audience = createSqliteAudienceRows(db, createFactsLoader(db), (projectId, personId, name, properties, messageId, at) => {
+    automationTap.timelineEvent(projectId, personId, name, properties, messageId, at);
+    return queueTransitionWebhooks(transitionHooks, jobs.queue, { projectId, personId, name, properties, messageId, at });
+  });
   const catalog = createSegmentCatalog();
   const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
   const audienceUnit: AudienceUnit = (weight, work) =>
@@ -312,7 +321,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     imports,
     automations,
     jobs: jobs.store,
-    webhooks: createSqliteWebhooks(db, jobWrite),
+    webhooks,
     emails: createSqliteEmails(db),
     chains: createSqliteChains(db),
     hookSources: createSqliteHookSources(db),
