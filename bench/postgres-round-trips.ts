@@ -1,5 +1,8 @@
 import pg from 'pg';
 import { createApp } from '../packages/collector/src/app.js';
+import type { EventRule } from '../packages/collector/src/messages/conditions.js';
+import { readFactsOneByOne, type FactsQuery } from '../packages/collector/src/messages/eligibility-facts.js';
+import { ELIGIBILITY_FACTS_SQL, eligibilityFactsValues } from '../packages/collector/src/store/postgres/postgres-eligibility-facts.js';
 import { openPostgresStore } from '../packages/collector/src/store/postgres/postgres-store.js';
 import { messageDefinitions } from './messages.js';
 import { createRandom } from './prng.js';
@@ -22,11 +25,24 @@ const POLLS = 300;
 const VISITORS = 200;
 
 const statements: string[] = [];
+/** Milliseconds from sending each statement to its answer, summed (serial runs: no overlap). */
+let waitedMs = 0;
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string; name?: string };
   statements.push(typeof first === 'string' ? first : (first?.name ? `[${first.name}] ` : '') + (first?.text ?? ''));
-  return (original as (...a: unknown[]) => unknown).apply(this, args);
+  const sent = performance.now();
+  // pg-pool's `pool.query` passes a callback; a client's own `query` answers a promise.
+  const callback = args.at(-1);
+  if (typeof callback === 'function') {
+    args[args.length - 1] = (...answer: unknown[]) => {
+      waitedMs += performance.now() - sent;
+      return (callback as (...a: unknown[]) => unknown)(...answer);
+    };
+  }
+  const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+  if (result instanceof Promise) void result.finally(() => (waitedMs += performance.now() - sent)).catch(() => undefined);
+  return result;
 } as typeof original;
 
 const schema = `hark_probe_${Date.now().toString(36)}`;
@@ -48,12 +64,13 @@ try {
   // Warm: the visitors exist, as after the bench's warm-up round.
   for (let i = 0; i < 20; i++) await post(batch(-i - 1));
   statements.length = 0;
+  waitedMs = 0;
   let started = performance.now();
   for (let i = 0; i < BATCHES; i++) await post(batch(i));
   const ingestMs = (performance.now() - started) / BATCHES;
   const perBatch = statements.length / BATCHES;
   const shapes = tally(statements);
-  console.log(`ingest: ${perBatch.toFixed(1)} statements per 20-event batch, ${ingestMs.toFixed(1)} ms per batch serially`);
+  console.log(`ingest: ${perBatch.toFixed(1)} statements per 20-event batch, ${ingestMs.toFixed(1)} ms per batch serially, ${(waitedMs / BATCHES).toFixed(1)} ms of it waiting for PostgreSQL`);
   for (const [text, count] of shapes.slice(0, 12)) console.log(`  ${(count / BATCHES).toFixed(2)}  ${text}`);
 
   for (const definition of messageDefinitions(createRandom(142), 50)) {
@@ -70,20 +87,83 @@ try {
   };
   for (let i = 0; i < 20; i++) await poll(i);
   statements.length = 0;
+  waitedMs = 0;
   started = performance.now();
   for (let i = 0; i < POLLS; i++) {
     const res = await poll(i);
     if (res.status !== 200) throw new Error(`poll answered ${res.status}: ${await res.text()}`);
   }
   const pollMs = (performance.now() - started) / POLLS;
-  console.log(`eligibility: ${(statements.length / POLLS).toFixed(2)} statements per poll, ${pollMs.toFixed(2)} ms per poll serially`);
+  console.log(`eligibility: ${(statements.length / POLLS).toFixed(2)} statements per poll, ${pollMs.toFixed(2)} ms per poll serially, ${(waitedMs / POLLS).toFixed(2)} ms of it waiting for PostgreSQL`);
   for (const [text, count] of tally(statements).slice(0, 8)) console.log(`  ${(count / POLLS).toFixed(2)}  ${text}`);
+
+  // The same facts, the four reads one after the other against the one statement, alternating
+  // on the same queries so both see the same load on the machine.
+  const rules = new Map<string, EventRule>();
+  for (const message of await store.messages.live(project.id)) {
+    for (const rule of message.conditions.audience.events ?? []) {
+      const since = rule.withinDays === undefined ? 0 : Date.now() - rule.withinDays * 86_400_000;
+      rules.set(`${rule.event}|${since}`, { event: rule.event, since });
+    }
+  }
+  const eventRules = [...rules.values()];
+  const queries: FactsQuery[] = Array.from({ length: POLLS }, (_, i) => ({
+    userId: null,
+    anonymousId: i % 7 === 0 ? `first-visit-${i}` : `visitor-${random.skewed(VISITORS)}`,
+    userVerified: false,
+    eventRules,
+  }));
+  const spent = { oneByOne: 0, one: 0 };
+  for (const query of queries) {
+    let at = performance.now();
+    await readFactsOneByOne(store.messages, project.id, query);
+    spent.oneByOne += performance.now() - at;
+    at = performance.now();
+    await store.messages.eligibilityFacts(project.id, query);
+    spent.one += performance.now() - at;
+  }
+  console.log(`eligibility facts (${eventRules.length} event rules): four reads ${(spent.oneByOne / POLLS).toFixed(2)} ms, one statement ${(spent.one / POLLS).toFixed(2)} ms per poll`);
 
   if (process.argv.includes('--explain')) {
     const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
     await client.connect();
-    const person = (await client.query<{ id: string }>("SELECT person_id AS id FROM identities WHERE type = 'anonymous' AND value = 'visitor-0'")).rows[0]!;
-    console.log(`seeded: ${(await client.query('SELECT count(*) FROM events')).rows[0].count} events; visitor-0 is ${person.id}`);
+    // A project with history: 20,000 more people with an identity each and 400,000 track events
+    // (20 per person), so the planner has real tables to choose plans for.
+    await client.query(`INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
+      SELECT 'seed-' || g, $1, 'visitor', NULL, NULL, '{}', 0, 0, 0 FROM generate_series(1, 20000) g`, [project.id]);
+    await client.query(`INSERT INTO identities (project_id, type, value, person_id, created_at)
+      SELECT $1, 'anonymous', 'seed-visitor-' || g, 'seed-' || g, 0 FROM generate_series(1, 20000) g`, [project.id]);
+    await client.query(`INSERT INTO events (project_id, message_id, person_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, sent_at, received_at)
+      SELECT $1, 'seed-' || g, 'seed-' || (1 + g % 20000), 'track', ($2::text[])[1 + g % 12], 'seed-visitor-' || (1 + g % 20000), NULL, '{}', '{}', '{}', '{}', g, NULL, g
+      FROM generate_series(1, 400000) g`, [project.id, eventRules.map((rule) => rule.event).concat(['Other']).slice(0, 12)]);
+    // Deliveries (3 per seeded person), aliases and suppressions, so those tables are not empty either.
+    await client.query(`INSERT INTO deliveries (id, project_id, message_id, person_id, created_at, shown_count, last_shown_at)
+      SELECT 'seed-d-' || g, $1, 'seed-m-' || (g % 7), 'seed-' || (1 + g % 20000), g, 1, g FROM generate_series(1, 60000) g`, [project.id]);
+    await client.query(`INSERT INTO person_aliases (alias_id, project_id, person_id) SELECT 'seed-alias-' || g, $1, 'seed-' || g FROM generate_series(1, 20000, 10) g`, [project.id]);
+    await client.query(`INSERT INTO message_suppressions (project_id, type, value, created_at) SELECT $1, 'email', 'seed-' || g || '@example.com', 0 FROM generate_series(1, 5000) g`, [project.id]);
+    await client.query('ANALYZE');
+    const counts = (await client.query('SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM people) AS people')).rows[0];
+    console.log(`seeded: ${counts.events} events, ${counts.people} people`);
+    const query = { ...queries[1]!, anonymousId: 'seed-visitor-71' };
+    const values = eligibilityFactsValues(project.id, query);
+    const plan = await client.query(`EXPLAIN (ANALYZE, COSTS OFF) ${ELIGIBILITY_FACTS_SQL}`, values);
+    console.log(plan.rows.map((row) => row['QUERY PLAN']).join('\n'));
+    // The plan a named statement keeps once PostgreSQL stops planning it per call.
+    await client.query(`PREPARE facts(text, text, text, boolean, text[], bigint[]) AS ${ELIGIBILITY_FACTS_SQL}`);
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    const literal = (value: unknown): string =>
+      value === null ? 'NULL' : Array.isArray(value) ? `ARRAY[${value.map(literal).join(', ')}]` : typeof value === 'string' ? client.escapeLiteral(value) : String(value);
+    const generic = await client.query(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE facts(${values.map((value, i) => (i === 5 ? `${literal(value)}::bigint[]` : i === 4 ? `${literal(value)}::text[]` : literal(value))).join(', ')})`);
+    console.log('generic plan:');
+    console.log(generic.rows.map((row) => row['QUERY PLAN']).join('\n'));
+    // Left to itself (plan_cache_mode = auto), does PostgreSQL settle on the generic plan?
+    await client.query('RESET plan_cache_mode');
+    await client.query(`PREPARE auto_facts(text, text, text, boolean, text[], bigint[]) AS ${ELIGIBILITY_FACTS_SQL}`);
+    for (let i = 0; i < 20; i++) {
+      await client.query(`EXECUTE auto_facts(${values.map((value, n) => (n === 5 ? `${literal(value)}::bigint[]` : n === 4 ? `${literal(value)}::text[]` : literal(n === 2 ? `seed-visitor-${1 + i * 97}` : value))).join(', ')})`);
+    }
+    const cached = (await client.query("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'auto_facts'")).rows[0];
+    console.log(`after 20 runs of the prepared statement: ${cached.generic_plans} generic, ${cached.custom_plans} custom plans`);
     await client.end();
   }
 } finally {
