@@ -112,6 +112,9 @@ export function createPostgresRepositories(
   const identities = new Map<string, string | null>();
   const identityKey = (projectId: string, type: string, value: string) => `${projectId}\u0000${type}\u0000${value}`;
   const people = new Map<string, StoredPerson>();
+  /** What the batch's first statement read (prefetch): which of its messageIds were stored, and any erasure. */
+  const storedRead = new Map<string, { asked: ReadonlySet<string>; stored: ReadonlySet<string> }>();
+  const erasedRead = new Map<string, boolean>();
   const copy = (person: StoredPerson): StoredPerson => ({ ...person, traits: { ...person.traits } });
 
   return {
@@ -137,6 +140,9 @@ export function createPostgresRepositories(
       },
       async stored(projectId, messageIds) {
         if (messageIds.length === 0) return new Set<string>();
+        // Answered from the batch's first statement when it covered these messageIds.
+        const read = storedRead.get(projectId);
+        if (read && messageIds.every((id) => read.asked.has(id))) return new Set(messageIds.filter((id) => read.stored.has(id)));
         const found = await client.query<{ message_id: string }>('SELECT message_id FROM events WHERE project_id = $1 AND message_id = ANY($2::text[])', [projectId, [...new Set(messageIds)]]);
         return new Set(found.rows.map((row) => row.message_id));
       },
@@ -159,30 +165,55 @@ export function createPostgresRepositories(
         return row?.person_id ?? null;
       },
       /*
-       * The batch's identities in three statements: their locks (waited for in the one sorted
-       * order when this unit holds none, else only tried, as lockIdentity does), their rows, and
-       * the people they point at, FOR UPDATE. Every find and get after that is answered from memory.
+       * The start of a batch in two statements (it was five round trips):
+       * 1. the identities' locks (waited for in the one sorted order when this unit holds none,
+       *    else only tried, as lockIdentity does), with which of the batch's messageIds are
+       *    stored and whether the project has erasures, which `stored` and `anyErased` then
+       *    answer from memory. Neither needs to see past the locks: a messageId stored meanwhile
+       *    makes the insert retry the unit (flush), and an erasure is as racy as it was read
+       *    first;
+       * 2. the identities' rows, and the people they point at FOR UPDATE, in one statement:
+       *    its snapshot is taken after the locks are held, so it sees what the previous holder
+       *    committed; the people are locked in id order, as before.
+       * Every find and get after that is answered from memory.
        */
-      async prefetch(projectId, named) {
+      async prefetch(projectId, named, messageIds = []) {
         const wanted = named.filter(([type, value]) => !identities.has(identityKey(projectId, type, value)));
-        if (wanted.length === 0) return;
         const keys = [...new Set(wanted.map(([type, value]) => identityLockKey(projectId, type, value)))].filter((key) => !locked.has(key)).sort();
-        if (locked.size === 0 || locking.alwaysWait) {
-          await lockAll(keys);
-        } else if (keys.length > 0) {
-          const { rows: got } = await client.query<{ k: string; got: boolean }>('SELECT k::text, pg_try_advisory_xact_lock(k) AS got FROM unnest($1::bigint[]) AS t(k)', [keys]);
-          for (const row of got) if (row.got) locked.add(row.k);
-          if (got.some((row) => !row.got)) throw new RetryUnitOfWork('An identity lock of this batch is held by another transaction.', [...locked, ...keys]);
+        const asked = [...new Set(messageIds)];
+        const wait = locked.size === 0 || locking.alwaysWait;
+        if (keys.length > 0 || asked.length > 0) {
+          const { rows: [first] } = await client.query<{ missed: string[]; stored: string[]; any_erased: boolean }>({
+            name: wait ? 'hark_batch_start_wait' : 'hark_batch_start_try',
+            text: `SELECT ${wait
+              ? "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM unnest($3::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i) l) AS waited, '{}'::text[] AS missed"
+              : 'ARRAY(SELECT k::text FROM unnest($3::bigint[]) AS t(k) WHERE NOT pg_try_advisory_xact_lock(k)) AS missed'},
+              ARRAY(SELECT message_id FROM events WHERE project_id = $1 AND message_id = ANY($2::text[])) AS stored,
+              EXISTS (SELECT 1 FROM erased_identities WHERE project_id = $1) AS any_erased`,
+            values: [projectId, asked, keys],
+          });
+          storedRead.set(projectId, { asked: new Set(asked), stored: new Set(first!.stored) });
+          erasedRead.set(projectId, first!.any_erased);
+          const missed = new Set(first!.missed);
+          for (const key of keys) if (!missed.has(key)) locked.add(key);
+          if (missed.size > 0) throw new RetryUnitOfWork('An identity lock of this batch is held by another transaction.', [...locked, ...keys]);
         }
-        const found = await client.query<{ type: string; value: string; person_id: string }>(
-          `SELECT i.type, i.value, i.person_id FROM identities i JOIN unnest($2::text[], $3::text[]) AS w(type, value) ON i.type = w.type AND i.value = w.value
-           WHERE i.project_id = $1`, [projectId, wanted.map(([type]) => type), wanted.map(([, value]) => value)]);
+        if (wanted.length === 0) return;
+        const { rows: [read] } = await client.query<{ found: { type: string; value: string; person_id: string }[] | null; people: PersonRow[] | null }>({
+          name: 'hark_batch_identities',
+          text: `WITH found AS (
+              SELECT i.type, i.value, i.person_id FROM identities i JOIN unnest($2::text[], $3::text[]) AS w(type, value) ON i.type = w.type AND i.value = w.value
+              WHERE i.project_id = $1
+            ), locked AS (
+              SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people
+              WHERE id IN (SELECT person_id FROM found) AND NOT id = ANY($4::text[]) ORDER BY id FOR UPDATE
+            )
+            SELECT (SELECT json_agg(found) FROM found) AS found, (SELECT json_agg(locked) FROM locked) AS people`,
+          values: [projectId, wanted.map(([type]) => type), wanted.map(([, value]) => value), [...people.keys()]],
+        });
         for (const [type, value] of wanted) identities.set(identityKey(projectId, type, value), null);
-        for (const row of found.rows) identities.set(identityKey(projectId, row.type, row.value), row.person_id);
-        const ids = [...new Set(found.rows.map((row) => row.person_id))].filter((id) => !people.has(id));
-        if (ids.length === 0) return;
-        const read = await client.query<PersonRow>('SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
-        for (const row of read.rows) people.set(row.id, toStoredPerson(row));
+        for (const row of read!.found ?? []) identities.set(identityKey(projectId, row.type, row.value), row.person_id);
+        for (const row of read!.people ?? []) people.set(row.id, toStoredPerson(row));
       },
       async add(projectId, type, value, personId, at) {
         await lockIdentity(projectId, type, value);
@@ -193,6 +224,8 @@ export function createPostgresRepositories(
         else identities.delete(identityKey(projectId, type, value));
       },
       async anyErased(projectId) {
+        const read = erasedRead.get(projectId);
+        if (read !== undefined) return read;
         return (await one(client, 'SELECT 1 AS found FROM erased_identities WHERE project_id = $1 LIMIT 1', [projectId])) !== undefined;
       },
       async isErased(projectId, type, value) {
