@@ -17,15 +17,19 @@ const PERSON_WRITE_COLUMNS = {
   lastSeenAt: 'last_seen_at',
 } as const satisfies Record<keyof Omit<StoredPerson, 'id' | 'verified'>, string>;
 
-const EVENT_COLUMN_COUNT = EVENT_INSERT_COLUMNS.split(',').length;
-/** Rows per INSERT: far below PostgreSQL's 65,535 parameters per statement. */
-const EVENT_ROWS_PER_INSERT = 1000;
+/** The type of each of EVENT_INSERT_COLUMNS, in order, for the arrays INSERT_EVENTS unnests. */
+const EVENT_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text'];
 
-/** One multi-row INSERT for `count` events; RETURNING says which the unique index let in. */
-const insertEvents = (count: number): string =>
-  `INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES ${Array.from({ length: count }, (_, row) =>
-    `(${Array.from({ length: EVENT_COLUMN_COUNT }, (_, column) => `$${row * EVENT_COLUMN_COUNT + column + 1}`).join(', ')})`).join(', ')}
-  ON CONFLICT (project_id, message_id) DO NOTHING RETURNING message_id`;
+/**
+ * A batch's events in one INSERT of one array per column: the text is the same for any number
+ * of events, so it is a named statement, parsed and planned once per connection (a VALUES list
+ * of 16 parameters per row was a new text, parsed and planned, for every batch size).
+ * ON CONFLICT on the unique (project, messageId) index: the row count says which got in.
+ */
+if (EVENT_COLUMN_TYPES.length !== EVENT_INSERT_COLUMNS.split(',').length) throw new Error('EVENT_COLUMN_TYPES must name a type for every column of EVENT_INSERT_COLUMNS.');
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_INSERT_COLUMNS})
+  SELECT * FROM unnest(${EVENT_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+  ON CONFLICT (project_id, message_id) DO NOTHING`;
 
 /**
  * Thrown when a unit of work must run again from the start: another collector committed the
@@ -98,13 +102,15 @@ export function createPostgresRepositories(
   /*
    * Round trips are what a PostgreSQL unit of work spends its time on (one per statement, where
    * SQLite's are function calls), so within one transaction:
-   * - events wait in `pendingEvents` and go in one multi-row INSERT at `flush()`, before COMMIT;
+   * - events wait in `pendingEvents` and go in one INSERT (of arrays) at `flush()`, before COMMIT;
    * - an identity once found is remembered (`identities`): its advisory lock is held to COMMIT,
    *   so no other transaction can move it, and this one changes it only through `add` and
    *   `absorb`, which keep the memo right;
    * - a person once read FOR UPDATE is remembered (`people`), locked likewise; every write
    *   through this repository updates or forgets the memo.
-   * A batch of 20 events from one visitor is then about 7 round trips instead of about 60.
+   * A batch of 20 events of people already known is then BEGIN, two statements (prefetch), the
+   * INSERT, last-seen updates and COMMIT: about 6 round trips, where it was about 60 at first
+   * (docs/BENCHMARKS.md, issue 15); each new person adds two (people, identity).
    */
   const pendingEvents: unknown[][] = [];
   /** The chain root of each pending event, by project and messageId (null: in no chain). */
@@ -122,11 +128,11 @@ export function createPostgresRepositories(
       await lockAll([...new Set(locking.lockFirst)].sort());
     },
     async flush() {
-      while (pendingEvents.length > 0) {
-        const chunk = pendingEvents.splice(0, EVENT_ROWS_PER_INSERT);
-        const inserted = await changes(client, insertEvents(chunk.length), chunk.flat());
-        if (inserted < chunk.length) throw new RetryUnitOfWork('An event of this batch was stored by another transaction meanwhile.');
-      }
+      if (pendingEvents.length === 0) return;
+      const rows = pendingEvents.splice(0);
+      const columns = EVENT_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column]));
+      const { rowCount } = await client.query({ name: 'hark_insert_events', text: INSERT_EVENTS, values: columns });
+      if ((rowCount ?? 0) < rows.length) throw new RetryUnitOfWork('An event of this batch was stored by another transaction meanwhile.');
     },
     // Jobs the write path queues commit with its events; a unit that runs again enqueues again,
     // which the (project, kind, key) idempotency makes one job.
