@@ -17,6 +17,8 @@ import { messageId, ORIGIN, PATHS, wireEvent } from './traffic.js';
  *   HARK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/postgres-round-trips.ts
  *
  * `--explain` also prints EXPLAIN ANALYZE of the eligibility statement for one seeded visitor.
+ * `--pools=10,32` then runs 32 batches at a time for 3 s on a store with each pool size, in
+ * turn (events/s; in-process, so the load generator shares the collector's core).
  */
 
 const url = process.env.HARK_BENCH_DATABASE_URL ?? process.env.HARK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -165,6 +167,25 @@ try {
     const cached = (await client.query("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'auto_facts'")).rows[0];
     console.log(`after 20 runs of the prepared statement: ${cached.generic_plans} generic, ${cached.custom_plans} custom plans`);
     await client.end();
+  }
+
+  const pools = process.argv.find((arg) => arg.startsWith('--pools='))?.slice(8).split(',').map(Number) ?? [];
+  for (const poolSize of pools) {
+    const other = await openPostgresStore({ url, schema, poolSize });
+    const otherApp = createApp({ store: other, logError: (error) => console.error(error) });
+    let done = 0;
+    const begun = performance.now();
+    const until = begun + 3000;
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (performance.now() < until) {
+        const res = await otherApp.request('/v1/batch', { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN }, body: batch(1000 + done) });
+        if (res.status !== 200) throw new Error(`batch answered ${res.status}`);
+        done++;
+      }
+    }));
+    const seconds = (performance.now() - begun) / 1000;
+    console.log(`pool ${poolSize}, 32 batches at a time: ${Math.round((done * 20) / seconds)} events/s (${done} batches in ${seconds.toFixed(1)} s)`);
+    await other.close();
   }
 } finally {
   await store.close();
