@@ -17,6 +17,8 @@ import { messageId, ORIGIN, PATHS, wireEvent } from './traffic.js';
  *   HARK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/postgres-round-trips.ts
  *
  * `--explain` also prints EXPLAIN ANALYZE of the eligibility statement for one seeded visitor.
+ * `--identify` times identify (an anonymous visitor becoming a new user: a merge) for visitors
+ * with 10 and with 20,000 stored events, alternating, on the same schema.
  * `--pools=10,32` then runs 32 batches at a time for 3 s on a store with each pool size, in
  * turn (events/s; in-process, so the load generator shares the collector's core).
  */
@@ -167,6 +169,41 @@ try {
     const cached = (await client.query("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'auto_facts'")).rows[0];
     console.log(`after 20 runs of the prepared statement: ${cached.generic_plans} generic, ${cached.custom_plans} custom plans`);
     await client.end();
+  }
+
+  if (process.argv.includes('--identify')) {
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    const HISTORIES = [10, 20_000];
+    const ROUNDS = 15;
+    for (const history of HISTORIES) {
+      await client.query(`INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
+        SELECT 'hist-' || $2 || '-' || g, $1, 'visitor', NULL, NULL, '{}', 0, 0, 0 FROM generate_series(1, $3::int) g`, [project.id, history, ROUNDS]);
+      await client.query(`INSERT INTO identities (project_id, type, value, person_id, created_at)
+        SELECT $1, 'anonymous', 'hist-' || $2 || '-' || g, 'hist-' || $2 || '-' || g, 0 FROM generate_series(1, $3::int) g`, [project.id, history, ROUNDS]);
+      await client.query(`INSERT INTO events (project_id, message_id, person_id, type, name, anonymous_id, user_id, properties, traits, context, device, timestamp, sent_at, received_at)
+        SELECT $1, 'hist-' || $2 || '-' || p || '-' || g, 'hist-' || $2 || '-' || p, 'track', 'Searched', 'hist-' || $2 || '-' || p, NULL, '{}', '{}', '{}', '{}', g, NULL, g
+        FROM generate_series(1, $3::int) p, generate_series(1, $2::int) g`, [project.id, history, ROUNDS]);
+    }
+    await client.query('ANALYZE');
+    await client.end();
+    const spent = new Map<number, number[]>(HISTORIES.map((history) => [history, []]));
+    const counted = new Map<number, number>(HISTORIES.map((history) => [history, 0]));
+    for (let k = 1; k <= ROUNDS; k++) {
+      for (const history of HISTORIES) {
+        const body = `{"batch":[{"type":"identify","messageId":"identify-${history}-${k}","anonymousId":"hist-${history}-${k}","userId":"user-${history}-${k}","traits":{"plan":"pro"}}],"writeKey":"${project.writeKey}"}`;
+        const before = statements.length;
+        const at = performance.now();
+        await post(body);
+        spent.get(history)!.push(performance.now() - at);
+        counted.set(history, counted.get(history)! + statements.length - before);
+        if (k === ROUNDS && history === HISTORIES.at(-1) && process.argv.includes('--verbose')) for (const text of statements.slice(before)) console.log(`  ${text.replace(/\s+/g, ' ').slice(0, 140)}`);
+      }
+    }
+    for (const history of HISTORIES) {
+      const times = spent.get(history)!.sort((a, b) => a - b);
+      console.log(`identify (merge) of a visitor with ${history} events: median ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms, ${(counted.get(history)! / ROUNDS).toFixed(1)} statements`);
+    }
   }
 
   const pools = process.argv.find((arg) => arg.startsWith('--pools='))?.slice(8).split(',').map(Number) ?? [];
