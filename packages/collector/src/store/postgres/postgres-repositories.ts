@@ -223,8 +223,11 @@ export function createPostgresRepositories(
       },
       async add(projectId, type, value, personId, at) {
         await lockIdentity(projectId, type, value);
-        const inserted = await changes(client, `INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (project_id, type, value) DO NOTHING`, [projectId, type, value, personId, at]);
+        const { rowCount: inserted } = await client.query({
+          name: 'hark_add_identity',
+          text: 'INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, type, value) DO NOTHING',
+          values: [projectId, type, value, personId, at],
+        });
         // Not inserted: it existed and still points where it did, which a later find reads.
         if (inserted === 1) identities.set(identityKey(projectId, type, value), personId);
         else identities.delete(identityKey(projectId, type, value));
@@ -253,8 +256,11 @@ export function createPostgresRepositories(
         return person;
       },
       async create(projectId, person) {
-        await query(client, `INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
-          VALUES ($1, $2, $3, $4, NULL, '{}', 0, $5, $5)`, [person.id, projectId, person.kind, person.userId, person.at]);
+        await client.query({
+          name: 'hark_create_person',
+          text: `INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at) VALUES ($1, $2, $3, $4, NULL, '{}', 0, $5, $5)`,
+          values: [person.id, projectId, person.kind, person.userId, person.at],
+        });
       },
       async update(personId, patch) {
         const keys = (Object.keys(patch) as (keyof typeof PERSON_WRITE_COLUMNS)[]).filter((key) => key in PERSON_WRITE_COLUMNS);
@@ -298,7 +304,12 @@ export function createPostgresRepositories(
       async touch(personId, at, resolution) {
         const known = people.get(personId);
         if (known && known.lastSeenAt >= at - resolution) return false;
-        const moved = await changes(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution });
+        const { rowCount } = await client.query({
+          name: 'hark_touch_person',
+          text: 'UPDATE people SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1::bigint - $3::bigint',
+          values: [at, personId, resolution],
+        });
+        const moved = rowCount ?? 0;
         if (known && moved > 0) known.lastSeenAt = at;
         return moved > 0;
       },
