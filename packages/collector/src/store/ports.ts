@@ -41,7 +41,7 @@ export interface EventRepository {
   /**
    * Stores the event on `personId`, with the JSON strings `event.stored` already holds, and its
    * settled chain (chain/chain-root.ts). A store may hold the row until the unit of work ends
-   * (PostgreSQL writes a batch's events in one multi-row INSERT before COMMIT); the only read
+   * (PostgreSQL writes a batch's events in one INSERT before COMMIT); the only read
    * back within the unit is `chainOf`, which such a store answers from what it holds.
    */
   insert(projectId: string, personId: string, event: NormalizedEvent, chain?: { parentId: string; rootId: string } | null): Io<void>;
