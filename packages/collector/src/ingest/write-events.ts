@@ -39,12 +39,14 @@ export async function writeEvents(
     lastSeen.delete(fromId);
     lastSeen.set(intoId, Math.max(seen, lastSeen.get(intoId) ?? 0));
   };
+  const messageIds = events.map((event) => event.messageId);
+  // First, so a store of round trips reads the three answers below in as few as it can.
+  await tx.identities.prefetch(projectId, identitiesNamed(events), messageIds);
   const checkErasures = await tx.identities.anyErased(projectId);
   const outcomes: IngestOutcome[] = [];
   // Stored before this batch, and stored by it (a batch may repeat a messageId).
-  const stored = await tx.events.stored(projectId, events.map((event) => event.messageId));
+  const stored = await tx.events.stored(projectId, messageIds);
   const storedNow = new Set<string>();
-  await tx.identities.prefetch(projectId, identitiesNamed(events));
 
   for (const event of events) {
     if (stored.has(event.messageId) || storedNow.has(event.messageId)) {

@@ -1,5 +1,5 @@
 import type { DeliveryStats, EventRule } from './conditions.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { FactsPerson, MessageStore } from '../store/message-store.js';
 import type { PersonKind } from '../store/types.js';
 
 export interface FactsQuery {
@@ -24,30 +24,61 @@ export interface EligibilityFacts {
   deliveries: Map<string, DeliveryStats>;
 }
 
+/** What a store reads for one poll, before the masking below: the person as stored, and through which identity. */
+export interface StoredFacts {
+  person: (FactsPerson & { reachedBy: 'user' | 'anonymous' }) | null;
+  userIdIgnored: boolean;
+  suppressed: boolean;
+  eventCounts: number[];
+  deliveries: Map<string, DeliveryStats>;
+}
+
+/** The four reads the step-by-step answer is made of (each one indexed query). */
+export type FactReads = Pick<MessageStore, 'person' | 'isSuppressed' | 'countEvents' | 'deliveryStats'>;
+
 /**
- * Everything eligibility needs about one person, with the identity verification rules applied
+ * Which person a poll is about, and the rest of what eligibility reads, one read after the other
  * (DESIGN §4, SECURITY.md):
  * - the user id wins: once identify has been stored, that person holds the whole history;
- * - a verified person is not reached through their user id without a valid userHash;
- * - reached through an anonymous id alone (a cookie value anyone who saw it could send), a
- *   verified person is answered for without their traits and email, so message text filled in
- *   from them never reaches a stranger. Their caps and history still apply.
+ * - a verified person is not reached through their user id without a valid userHash
+ *   (`userIdIgnored`); the anonymous id is asked instead;
+ * - suppression is by the user id asked with (unless ignored), the person's user id or email.
+ * The SQLite store answers `eligibilityFacts` with this (its reads are function calls). The
+ * PostgreSQL store answers it in one statement, where every read is a round trip
+ * (postgres-eligibility-facts.ts); the store contract checks both give this function's answers.
  */
-export async function loadEligibilityFacts(store: MessageStore, projectId: string, query: FactsQuery): Promise<EligibilityFacts> {
-  let person = query.userId ? await store.person(projectId, 'user', query.userId) : null;
+export async function readFactsOneByOne(reads: FactReads, projectId: string, query: FactsQuery): Promise<StoredFacts> {
+  let person: StoredFacts['person'] = null;
   let userIdIgnored = false;
-  if (person?.verified && !query.userVerified) {
-    person = null;
-    userIdIgnored = true;
-  }
-  let restricted = false;
+  const byUser = query.userId ? await reads.person(projectId, 'user', query.userId) : null;
+  if (byUser?.verified && !query.userVerified) userIdIgnored = true;
+  else if (byUser) person = { ...byUser, reachedBy: 'user' };
   if (!person && query.anonymousId) {
-    person = await store.person(projectId, 'anonymous', query.anonymousId);
-    restricted = Boolean(person?.verified) && !query.userVerified;
+    const byAnonymous = await reads.person(projectId, 'anonymous', query.anonymousId);
+    if (byAnonymous) person = { ...byAnonymous, reachedBy: 'anonymous' };
   }
   const userIds = [userIdIgnored ? null : query.userId, person?.userId ?? null].filter((id): id is string => id !== null);
-  const suppressed = await store.isSuppressed(projectId, { userIds, email: person?.email ?? null });
+  const suppressed = await reads.isSuppressed(projectId, { userIds, email: person?.email ?? null });
   if (!person) return { person: null, userIdIgnored, suppressed, eventCounts: query.eventRules.map(() => 0), deliveries: new Map() };
+  return {
+    person,
+    userIdIgnored,
+    suppressed,
+    eventCounts: await reads.countEvents(person.id, query.eventRules),
+    deliveries: await reads.deliveryStats(projectId, person.id),
+  };
+}
+
+/**
+ * Everything eligibility needs about one person (the store's `eligibilityFacts`), with the last
+ * identity rule applied: reached through an anonymous id alone (a cookie value anyone who saw
+ * it could send), a verified person is answered for without their traits and email, so message
+ * text filled in from them never reaches a stranger. Their caps and history still apply.
+ */
+export async function loadEligibilityFacts(store: MessageStore, projectId: string, query: FactsQuery): Promise<EligibilityFacts> {
+  const { person, ...facts } = await store.eligibilityFacts(projectId, query);
+  if (!person) return { person: null, ...facts };
+  const restricted = person.reachedBy === 'anonymous' && person.verified && !query.userVerified;
   return {
     person: {
       id: person.id,
@@ -56,9 +87,6 @@ export async function loadEligibilityFacts(store: MessageStore, projectId: strin
       email: restricted ? null : person.email,
       traits: restricted ? {} : person.traits,
     },
-    userIdIgnored,
-    suppressed,
-    eventCounts: await store.countEvents(person.id, query.eventRules),
-    deliveries: await store.deliveryStats(projectId, person.id),
+    ...facts,
   };
 }

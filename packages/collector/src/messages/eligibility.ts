@@ -26,9 +26,9 @@ import { fillTemplate } from './template.js';
  * debug mode reports: audience → suppression → schedule → page → trigger → frequency.
  *
  * Cost: the live list and everything derived from it (compiled regexes, UTC instants, the list
- * of events rules) are cached per project until a message changes; per request the store runs
- * one indexed query per concern (person, suppression, event counts, deliveries), never one per
- * message.
+ * of events rules) are cached per project until a message changes; per request the store reads
+ * the person, suppression, event counts and deliveries (`eligibilityFacts`: four indexed reads on
+ * SQLite, one statement on PostgreSQL), never one read per message.
  */
 
 export interface EligibilityQuery {

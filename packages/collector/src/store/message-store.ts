@@ -1,5 +1,6 @@
 import type { Message, MessageAnswer, MessageStatus, Suppression } from '@hark/protocol';
 import type { DeliveryStats, EventRule } from '../messages/conditions.js';
+import type { FactsQuery, StoredFacts } from '../messages/eligibility-facts.js';
 import type { MessageRecord } from '../messages/message-schema.js';
 import type { Page, PageQuery, PersonKind } from './types.js';
 
@@ -30,9 +31,15 @@ export interface MessageStore {
   live(projectId: string): Promise<readonly Message[]>;
 
   /**
-   * The reads eligibility makes per request (messages/eligibility-facts.ts applies the rules to
-   * them): the person an identity points at, the suppression list, event counts and delivery
-   * history. Each is one indexed query, never one per message.
+   * Everything eligibility reads per request, for the person the identity rules pick: the
+   * person, the suppression list, the event counts the live messages need and the delivery
+   * history (messages/eligibility-facts.ts). The answer is `readFactsOneByOne`'s over the four
+   * reads below; a store whose reads are round trips answers it in one (PostgreSQL).
+   */
+  eligibilityFacts(projectId: string, query: FactsQuery): Promise<StoredFacts>;
+  /**
+   * The reads that answer is made of: the person an identity points at, the suppression list,
+   * event counts and delivery history. Each is one indexed query, never one per message.
    */
   person(projectId: string, type: 'user' | 'anonymous', value: string): Promise<FactsPerson | null>;
   /** On the suppression list by any of these user ids, or by the email. */

@@ -42,7 +42,7 @@ export interface EventRepository {
   /**
    * Stores the event on `personId`, with the JSON strings `event.stored` already holds, and its
    * settled chain (chain/chain-root.ts). A store may hold the row until the unit of work ends
-   * (PostgreSQL writes a batch's events in one multi-row INSERT before COMMIT); the only read
+   * (PostgreSQL writes a batch's events in one INSERT before COMMIT); the only read
    * back within the unit is `chainOf`, which such a store answers from what it holds.
    */
   insert(projectId: string, personId: string, event: NormalizedEvent, chain?: { parentId: string; rootId: string } | null): Io<void>;
@@ -54,10 +54,12 @@ export interface IdentityRepository {
   /** Adds the identity unless it exists (then it keeps pointing where it did). */
   add(projectId: string, type: IdentityType, value: string, personId: string, at: number): Io<void>;
   /**
-   * A hint before a batch: the identities its events name. A store whose reads are round trips
-   * (PostgreSQL) may lock and read them all at once; `find` answers the same either way.
+   * A hint before a batch: the identities its events name, and the messageIds it carries. A
+   * store whose reads are round trips (PostgreSQL) may lock and read them all at once, with
+   * which messageIds are stored and whether anything was erased; `find`, `events.stored` and
+   * `anyErased` answer the same either way.
    */
-  prefetch(projectId: string, identities: readonly (readonly [IdentityType, string])[]): Io<void>;
+  prefetch(projectId: string, identities: readonly (readonly [IdentityType, string])[], messageIds?: readonly string[]): Io<void>;
   /** True once any identity of the project was erased; false lets ingest skip `isErased`. */
   anyErased(projectId: string): Io<boolean>;
   isErased(projectId: string, type: IdentityType, value: string): Io<boolean>;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../clock.js';
 import { normalizeEvent } from '../../ingest/normalize-event.js';
 import { storeEvents } from '../../ingest/store-events.js';
-import { loadEligibilityFacts } from '../../messages/eligibility-facts.js';
+import { loadEligibilityFacts, readFactsOneByOne } from '../../messages/eligibility-facts.js';
 import type { MessageRecord } from '../../messages/message-schema.js';
 import { InvalidCursorError } from '../cursor.js';
 import type { Store } from '../store.js';
@@ -273,6 +273,46 @@ export function defineStoreContract(name: string, open: OpenStore): void {
         // Asking creates nobody.
         expect(await loadEligibilityFacts(store.messages, project.id, { userId: 'stranger', anonymousId: 'x', userVerified: false, eventRules: [] })).toMatchObject({ person: null });
         expect(await lookup({ userId: 'stranger' })).toBeNull();
+      });
+
+      it('answers eligibility facts in one call exactly as the four reads do, however the person is reached', async () => {
+        const survey = await store.messages.create(project.id, record(), now);
+        // Vera: verified, with an earlier anonymous history merged in (an alias) that holds events and a delivery.
+        await ingest(event({ type: 'track', anonymousId: 'v-old', event: 'Exported', timestamp: new Date(now - 20 * DAY).toISOString() }));
+        await ingest(event({ type: 'track', anonymousId: 'v-old', event: MESSAGE_EVENTS.shown, properties: { messageId: survey.id, deliveryId: 'd-v' } }));
+        await ingest(event({ type: 'identify', anonymousId: 'v-cookie', userId: 'vera', traits: { email: 'vera@example.com', plan: 'pro' } }, true));
+        await ingest(event({ type: 'identify', anonymousId: 'v-old', userId: 'vera' }, true));
+        for (const offset of [-3 * DAY, -1 * DAY]) await ingest(event({ type: 'track', userId: 'vera', event: 'Exported', timestamp: new Date(now + offset).toISOString() }, true));
+        // Uma: not verified. Someone known only by a cookie, with events of their own.
+        await ingest(event({ type: 'identify', anonymousId: 'u-cookie', userId: 'uma', traits: { email: 'uma@example.com' } }));
+        await ingest(event({ type: 'track', anonymousId: 'anon-only', event: 'Exported' }), event({ type: 'track', anonymousId: 'anon-only', event: 'Searched' }));
+        await store.messages.addSuppressions(project.id, [{ type: 'email', value: 'vera@example.com' }, { type: 'userId', value: 'ghost' }], now);
+
+        const eventRules = [{ event: 'Exported', since: 0 }, { event: 'Exported', since: now - 7 * DAY }, { event: 'Never', since: 0 }, { event: 'Searched', since: 0 }];
+        let compared = 0;
+        for (const userId of [null, 'vera', 'uma', 'ghost']) {
+          for (const anonymousId of [null, 'v-cookie', 'v-old', 'u-cookie', 'anon-only', 'nobody']) {
+            for (const userVerified of userId ? [false, true] : [false]) {
+              for (const rules of [eventRules, []]) {
+                const query = { userId, anonymousId, userVerified, eventRules: rules };
+                expect(await store.messages.eligibilityFacts(project.id, query), JSON.stringify(query)).toEqual(await readFactsOneByOne(store.messages, project.id, query));
+                compared++;
+              }
+            }
+          }
+        }
+        expect(compared).toBe(2 * (6 + 3 * 12));
+
+        // The reference itself answers what the rules say (so the comparison above is not of two empty answers).
+        const vera = await lookup({ userId: 'vera' });
+        const proven = await loadEligibilityFacts(store.messages, project.id, { userId: 'vera', anonymousId: null, userVerified: true, eventRules });
+        expect(proven).toMatchObject({ person: { id: vera!.id, email: 'vera@example.com' }, userIdIgnored: false, suppressed: true, eventCounts: [3, 2, 0, 0] });
+        expect(proven.deliveries.get(survey.id)).toMatchObject({ shows: 1, deliveries: 1, answered: false });
+        const cookieOnly = await loadEligibilityFacts(store.messages, project.id, { userId: 'vera', anonymousId: 'v-cookie', userVerified: false, eventRules });
+        expect(cookieOnly).toMatchObject({ person: { id: vera!.id, userId: null, email: null, traits: {} }, userIdIgnored: true, suppressed: true, eventCounts: [3, 2, 0, 0] });
+        expect(await loadEligibilityFacts(store.messages, project.id, { userId: 'vera', anonymousId: 'nobody', userVerified: false, eventRules })).toMatchObject({ person: null, userIdIgnored: true, suppressed: false, eventCounts: [0, 0, 0, 0] });
+        expect(await loadEligibilityFacts(store.messages, project.id, { userId: 'ghost', anonymousId: 'anon-only', userVerified: false, eventRules })).toMatchObject({ person: { kind: 'visitor' }, suppressed: true, eventCounts: [1, 1, 0, 1] });
+        expect(await loadEligibilityFacts(store.messages, project.id, { userId: 'uma', anonymousId: 'anon-only', userVerified: false, eventRules })).toMatchObject({ person: { userId: 'uma', email: 'uma@example.com' }, suppressed: false, eventCounts: [0, 0, 0, 0] });
       });
     });
 

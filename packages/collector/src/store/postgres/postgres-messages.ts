@@ -10,6 +10,7 @@ import type { FactsPerson, MessageCounts, MessageStore } from '../message-store.
 import { iso } from '../sqlite/rows.js';
 import type { Page, PersonKind } from '../types.js';
 import type { ChangeFeed } from './postgres-changes.js';
+import { readEligibilityFacts } from './postgres-eligibility-facts.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { changes, inTransaction, one, query, rows } from './postgres-sql.js';
 
@@ -126,6 +127,11 @@ export function createPostgresMessages(pool: pg.Pool, clock: Clock, feed: Change
       liveCache.set(projectId, { live, until: now + LIVE_CACHE_TTL_MS });
       return live;
     },
+
+    // One statement, one round trip per poll (postgres-eligibility-facts.ts). The four reads
+    // below stay: email's suppression check uses one, and the store contract compares this
+    // answer with theirs.
+    eligibilityFacts: (projectId, query) => readEligibilityFacts(pool, projectId, query),
 
     async person(projectId, type, value): Promise<FactsPerson | null> {
       const row = await one<{ id: string; kind: PersonKind; user_id: string | null; email: string | null; traits: string; verified: number }>(

@@ -18,15 +18,19 @@ const PERSON_WRITE_COLUMNS = {
   lastSeenAt: 'last_seen_at',
 } as const satisfies Record<keyof Omit<StoredPerson, 'id' | 'verified'>, string>;
 
-const EVENT_COLUMN_COUNT = EVENT_INSERT_COLUMNS.split(',').length;
-/** Rows per INSERT: far below PostgreSQL's 65,535 parameters per statement. */
-const EVENT_ROWS_PER_INSERT = 1000;
+/** The type of each of EVENT_INSERT_COLUMNS, in order, for the arrays INSERT_EVENTS unnests. */
+const EVENT_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text'];
 
-/** One multi-row INSERT for `count` events; RETURNING says which the unique index let in. */
-const insertEvents = (count: number): string =>
-  `INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES ${Array.from({ length: count }, (_, row) =>
-    `(${Array.from({ length: EVENT_COLUMN_COUNT }, (_, column) => `$${row * EVENT_COLUMN_COUNT + column + 1}`).join(', ')})`).join(', ')}
-  ON CONFLICT (project_id, message_id) DO NOTHING RETURNING message_id`;
+/**
+ * A batch's events in one INSERT of one array per column: the text is the same for any number
+ * of events, so it is a named statement, parsed and planned once per connection (a VALUES list
+ * of 16 parameters per row was a new text, parsed and planned, for every batch size).
+ * ON CONFLICT on the unique (project, messageId) index: the row count says which got in.
+ */
+if (EVENT_COLUMN_TYPES.length !== EVENT_INSERT_COLUMNS.split(',').length) throw new Error('EVENT_COLUMN_TYPES must name a type for every column of EVENT_INSERT_COLUMNS.');
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_INSERT_COLUMNS})
+  SELECT * FROM unnest(${EVENT_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+  ON CONFLICT (project_id, message_id) DO NOTHING`;
 
 /**
  * Thrown when a unit of work must run again from the start: another collector committed the
@@ -99,13 +103,15 @@ export function createPostgresRepositories(
   /*
    * Round trips are what a PostgreSQL unit of work spends its time on (one per statement, where
    * SQLite's are function calls), so within one transaction:
-   * - events wait in `pendingEvents` and go in one multi-row INSERT at `flush()`, before COMMIT;
+   * - events wait in `pendingEvents` and go in one INSERT (of arrays) at `flush()`, before COMMIT;
    * - an identity once found is remembered (`identities`): its advisory lock is held to COMMIT,
    *   so no other transaction can move it, and this one changes it only through `add` and
    *   `absorb`, which keep the memo right;
    * - a person once read FOR UPDATE is remembered (`people`), locked likewise; every write
    *   through this repository updates or forgets the memo.
-   * A batch of 20 events from one visitor is then about 7 round trips instead of about 60.
+   * A batch of 20 events of people already known is then BEGIN, two statements (prefetch), the
+   * INSERT, last-seen updates and COMMIT: about 6 round trips, where it was about 60 at first
+   * (docs/BENCHMARKS.md, issue 15); each new person adds two (people, identity).
    */
   const pendingEvents: unknown[][] = [];
   /** The chain root of each pending event, by project and messageId (null: in no chain). */
@@ -113,6 +119,9 @@ export function createPostgresRepositories(
   const identities = new Map<string, string | null>();
   const identityKey = (projectId: string, type: string, value: string) => `${projectId}\u0000${type}\u0000${value}`;
   const people = new Map<string, StoredPerson>();
+  /** What the batch's first statement read (prefetch): which of its messageIds were stored, and any erasure. */
+  const storedRead = new Map<string, { asked: ReadonlySet<string>; stored: ReadonlySet<string> }>();
+  const erasedRead = new Map<string, boolean>();
   const copy = (person: StoredPerson): StoredPerson => ({ ...person, traits: { ...person.traits } });
 
   return {
@@ -120,11 +129,11 @@ export function createPostgresRepositories(
       await lockAll([...new Set(locking.lockFirst)].sort());
     },
     async flush() {
-      while (pendingEvents.length > 0) {
-        const chunk = pendingEvents.splice(0, EVENT_ROWS_PER_INSERT);
-        const inserted = await changes(client, insertEvents(chunk.length), chunk.flat());
-        if (inserted < chunk.length) throw new RetryUnitOfWork('An event of this batch was stored by another transaction meanwhile.');
-      }
+      if (pendingEvents.length === 0) return;
+      const rows = pendingEvents.splice(0);
+      const columns = EVENT_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column]));
+      const { rowCount } = await client.query({ name: 'hark_insert_events', text: INSERT_EVENTS, values: columns });
+      if ((rowCount ?? 0) < rows.length) throw new RetryUnitOfWork('An event of this batch was stored by another transaction meanwhile.');
     },
     // Jobs the write path queues commit with its events; a unit that runs again enqueues again,
     // which the (project, kind, key) idempotency makes one job.
@@ -140,6 +149,9 @@ export function createPostgresRepositories(
       },
       async stored(projectId, messageIds) {
         if (messageIds.length === 0) return new Set<string>();
+        // Answered from the batch's first statement when it covered these messageIds.
+        const read = storedRead.get(projectId);
+        if (read && messageIds.every((id) => read.asked.has(id))) return new Set(messageIds.filter((id) => read.stored.has(id)));
         const found = await client.query<{ message_id: string }>('SELECT message_id FROM events WHERE project_id = $1 AND message_id = ANY($2::text[])', [projectId, [...new Set(messageIds)]]);
         return new Set(found.rows.map((row) => row.message_id));
       },
@@ -162,40 +174,70 @@ export function createPostgresRepositories(
         return row?.person_id ?? null;
       },
       /*
-       * The batch's identities in three statements: their locks (waited for in the one sorted
-       * order when this unit holds none, else only tried, as lockIdentity does), their rows, and
-       * the people they point at, FOR UPDATE. Every find and get after that is answered from memory.
+       * The start of a batch in two statements (it was five round trips):
+       * 1. the identities' locks (waited for in the one sorted order when this unit holds none,
+       *    else only tried, as lockIdentity does), with which of the batch's messageIds are
+       *    stored and whether the project has erasures, which `stored` and `anyErased` then
+       *    answer from memory. Neither needs to see past the locks: a messageId stored meanwhile
+       *    makes the insert retry the unit (flush), and an erasure is as racy as it was read
+       *    first;
+       * 2. the identities' rows, and the people they point at FOR UPDATE, in one statement:
+       *    its snapshot is taken after the locks are held, so it sees what the previous holder
+       *    committed; the people are locked in id order, as before.
+       * Every find and get after that is answered from memory.
        */
-      async prefetch(projectId, named) {
+      async prefetch(projectId, named, messageIds = []) {
         const wanted = named.filter(([type, value]) => !identities.has(identityKey(projectId, type, value)));
-        if (wanted.length === 0) return;
         const keys = [...new Set(wanted.map(([type, value]) => identityLockKey(projectId, type, value)))].filter((key) => !locked.has(key)).sort();
-        if (locked.size === 0 || locking.alwaysWait) {
-          await lockAll(keys);
-        } else if (keys.length > 0) {
-          const { rows: got } = await client.query<{ k: string; got: boolean }>('SELECT k::text, pg_try_advisory_xact_lock(k) AS got FROM unnest($1::bigint[]) AS t(k)', [keys]);
-          for (const row of got) if (row.got) locked.add(row.k);
-          if (got.some((row) => !row.got)) throw new RetryUnitOfWork('An identity lock of this batch is held by another transaction.', [...locked, ...keys]);
+        const asked = [...new Set(messageIds)];
+        const wait = locked.size === 0 || locking.alwaysWait;
+        if (keys.length > 0 || asked.length > 0) {
+          const { rows: [first] } = await client.query<{ missed: string[]; stored: string[]; any_erased: boolean }>({
+            name: wait ? 'hark_batch_start_wait' : 'hark_batch_start_try',
+            text: `SELECT ${wait
+              ? "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM unnest($3::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i) l) AS waited, '{}'::text[] AS missed"
+              : 'ARRAY(SELECT k::text FROM unnest($3::bigint[]) AS t(k) WHERE NOT pg_try_advisory_xact_lock(k)) AS missed'},
+              ARRAY(SELECT message_id FROM events WHERE project_id = $1 AND message_id = ANY($2::text[])) AS stored,
+              EXISTS (SELECT 1 FROM erased_identities WHERE project_id = $1) AS any_erased`,
+            values: [projectId, asked, keys],
+          });
+          storedRead.set(projectId, { asked: new Set(asked), stored: new Set(first!.stored) });
+          erasedRead.set(projectId, first!.any_erased);
+          const missed = new Set(first!.missed);
+          for (const key of keys) if (!missed.has(key)) locked.add(key);
+          if (missed.size > 0) throw new RetryUnitOfWork('An identity lock of this batch is held by another transaction.', [...locked, ...keys]);
         }
-        const found = await client.query<{ type: string; value: string; person_id: string }>(
-          `SELECT i.type, i.value, i.person_id FROM identities i JOIN unnest($2::text[], $3::text[]) AS w(type, value) ON i.type = w.type AND i.value = w.value
-           WHERE i.project_id = $1`, [projectId, wanted.map(([type]) => type), wanted.map(([, value]) => value)]);
+        if (wanted.length === 0) return;
+        const { rows: [read] } = await client.query<{ found: { type: string; value: string; person_id: string }[] | null; people: PersonRow[] | null }>({
+          name: 'hark_batch_identities',
+          text: `WITH found AS (
+              SELECT i.type, i.value, i.person_id FROM identities i JOIN unnest($2::text[], $3::text[]) AS w(type, value) ON i.type = w.type AND i.value = w.value
+              WHERE i.project_id = $1
+            ), locked AS (
+              SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people
+              WHERE id IN (SELECT person_id FROM found) AND NOT id = ANY($4::text[]) ORDER BY id FOR UPDATE
+            )
+            SELECT (SELECT json_agg(found) FROM found) AS found, (SELECT json_agg(locked) FROM locked) AS people`,
+          values: [projectId, wanted.map(([type]) => type), wanted.map(([, value]) => value), [...people.keys()]],
+        });
         for (const [type, value] of wanted) identities.set(identityKey(projectId, type, value), null);
-        for (const row of found.rows) identities.set(identityKey(projectId, row.type, row.value), row.person_id);
-        const ids = [...new Set(found.rows.map((row) => row.person_id))].filter((id) => !people.has(id));
-        if (ids.length === 0) return;
-        const read = await client.query<PersonRow>('SELECT id, kind, user_id, email, traits, traits_at, created_at, last_seen_at, verified FROM people WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
-        for (const row of read.rows) people.set(row.id, toStoredPerson(row));
+        for (const row of read!.found ?? []) identities.set(identityKey(projectId, row.type, row.value), row.person_id);
+        for (const row of read!.people ?? []) people.set(row.id, toStoredPerson(row));
       },
       async add(projectId, type, value, personId, at) {
         await lockIdentity(projectId, type, value);
-        const inserted = await changes(client, `INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (project_id, type, value) DO NOTHING`, [projectId, type, value, personId, at]);
+        const { rowCount: inserted } = await client.query({
+          name: 'hark_add_identity',
+          text: 'INSERT INTO identities (project_id, type, value, person_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, type, value) DO NOTHING',
+          values: [projectId, type, value, personId, at],
+        });
         // Not inserted: it existed and still points where it did, which a later find reads.
         if (inserted === 1) identities.set(identityKey(projectId, type, value), personId);
         else identities.delete(identityKey(projectId, type, value));
       },
       async anyErased(projectId) {
+        const read = erasedRead.get(projectId);
+        if (read !== undefined) return read;
         return (await one(client, 'SELECT 1 AS found FROM erased_identities WHERE project_id = $1 LIMIT 1', [projectId])) !== undefined;
       },
       async isErased(projectId, type, value) {
@@ -217,8 +259,11 @@ export function createPostgresRepositories(
         return person;
       },
       async create(projectId, person) {
-        await query(client, `INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at)
-          VALUES ($1, $2, $3, $4, NULL, '{}', 0, $5, $5)`, [person.id, projectId, person.kind, person.userId, person.at]);
+        await client.query({
+          name: 'hark_create_person',
+          text: `INSERT INTO people (id, project_id, kind, user_id, email, traits, traits_at, created_at, last_seen_at) VALUES ($1, $2, $3, $4, NULL, '{}', 0, $5, $5)`,
+          values: [person.id, projectId, person.kind, person.userId, person.at],
+        });
       },
       async update(personId, patch) {
         const keys = (Object.keys(patch) as (keyof typeof PERSON_WRITE_COLUMNS)[]).filter((key) => key in PERSON_WRITE_COLUMNS);
@@ -262,7 +307,12 @@ export function createPostgresRepositories(
       async touch(personId, at, resolution) {
         const known = people.get(personId);
         if (known && known.lastSeenAt >= at - resolution) return false;
-        const moved = await changes(client, 'UPDATE people SET last_seen_at = @at WHERE id = @id AND last_seen_at < @at::bigint - @resolution::bigint', { at, id: personId, resolution });
+        const { rowCount } = await client.query({
+          name: 'hark_touch_person',
+          text: 'UPDATE people SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1::bigint - $3::bigint',
+          values: [at, personId, resolution],
+        });
+        const moved = rowCount ?? 0;
         if (known && moved > 0) known.lastSeenAt = at;
         return moved > 0;
       },

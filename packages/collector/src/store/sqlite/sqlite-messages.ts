@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Message, MessageAnswer, MessageKind, Suppression } from '@hark/protocol';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DeliveryStats, EventRule } from '../../messages/conditions.js';
+import { readFactsOneByOne } from '../../messages/eligibility-facts.js';
 import type { MessageRecord } from '../../messages/message-schema.js';
 import { cursorKey, toPage } from '../cursor.js';
 import type { FactsPerson, MessageCounts, MessageStore } from '../message-store.js';
@@ -204,6 +205,11 @@ export function createSqliteMessages(db: Database): MessageStore {
         liveCache.set(projectId, live);
       }
       return live;
+    },
+
+    // Each read is a function call here, so the answer is simply the four reads in turn.
+    async eligibilityFacts(projectId, query) {
+      return readFactsOneByOne(this, projectId, query);
     },
 
     async person(projectId, type, value): Promise<FactsPerson | null> {
