@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IMPORT_CHUNK_ROWS, IMPORT_MIN_CHUNK_ROWS, nextChunkRows } from '../src/audiences/imports/index.js';
 import { IMPORT_SILENT_MS } from '../src/store/postgres/postgres-imports.js';
 import { mid, startCollector as startOn, storeKinds, type CollectorOptions, type TestCollector } from './harness.js';
 import { POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgresSkipped } from './postgres-helpers.js';
@@ -53,6 +54,18 @@ async function listPeople(listId: string): Promise<any[]> {
     cursor = page.nextCursor;
   }
 }
+
+describe('import chunk size', () => {
+  it('shrinks a chunk that held the store too long and grows a quick one, within bounds', () => {
+    // 500 rows in 500 ms (50 segments): the next chunk holds ingest for about 50 ms.
+    expect(nextChunkRows(500, 500)).toBe(50);
+    expect(nextChunkRows(100, 5_000)).toBe(IMPORT_MIN_CHUNK_ROWS);
+    // Quick chunks grow, at most doubling, up to the ceiling.
+    expect(nextChunkRows(100, 1)).toBe(200);
+    expect(nextChunkRows(400, 1)).toBe(IMPORT_CHUNK_ROWS);
+    expect(nextChunkRows(50, 0)).toBe(100);
+  });
+});
 
 describe.each(storeKinds())('CSV import onto a list, on $name', ({ name, url }) => {
   const startCollector = (options: CollectorOptions = {}) => startOn({ ...options, ...(url ? { postgres: url } : {}) });

@@ -118,6 +118,27 @@ describe('what a change re-evaluates', () => {
   });
 });
 
+describe('a person created in the unit of work', () => {
+  it('is evaluated without reading memberships or aliases, unless someone merged into them in the same unit', async () => {
+    const reads: string[] = [];
+    const { tx } = countingAudience({ plan: { type: 'trait', trait: 'plan', op: 'equals', value: 'pro' } });
+    const spy: AudienceTx = {
+      ...tx,
+      members: { ...tx.members, of: (...args) => (reads.push('of'), tx.members.of(...args)), dropAliases: () => void reads.push('aliases') },
+    };
+    const changed = createChangedPeople();
+    changed.mark('p', 'new', { all: true, created: true });
+    changed.mark('p', 'new', { events: ['Bought'] });
+    await changed.reevaluate(spy, createSegmentCatalog(), 0);
+    expect(reads).toEqual([]);
+
+    changed.mark('p', 'new', { all: true, created: true });
+    changed.mark('p', 'new', { all: true }); // a merge into the new person: it now has aliases
+    await changed.reevaluate(spy, createSegmentCatalog(), 0);
+    expect(reads).toEqual(['aliases', 'of']);
+  });
+});
+
 describe('kept membership through app.request', () => {
   it('re-evaluates a last-seen segment once the last-seen minute moves, not on every event', async () => {
     hark = await startCollector();

@@ -18,6 +18,9 @@ export interface ChangedPeople {
 
 /** Folds a second change into the first. */
 export function mergeChange(into: FactsChange, change: FactsChange): FactsChange {
+  // `created` holds only while every `all` folded in is the creation itself (a merge into the
+  // new person, in the same unit, gives them aliases).
+  if (change.all) into.created = change.created === true && (into.all !== true || into.created === true);
   if (change.all) into.all = true;
   if (change.traits === true || (change.traits && into.traits === true)) into.traits = true;
   else if (change.traits) into.traits = [...((into.traits || []) as Iterable<string>), ...change.traits];

@@ -1,4 +1,4 @@
-import { mergeNeeded, noFacts, touches, type FactsChange } from '../rules/index.js';
+import { mergeNeeded, noFacts, touches, type FactsChange, type FactsNeeded } from '../rules/index.js';
 import { decideMembership, SEGMENT_ENTERED, SEGMENT_EXITED } from './membership.js';
 import type { CompiledSegment, SegmentCatalog } from './segment-catalog.js';
 import type { AudienceTx } from './segment-ports.js';
@@ -36,13 +36,12 @@ export async function evaluatePerson(
   personId: string,
   segments: readonly CompiledSegment[],
   now: number,
-  options: { exact: boolean; fill?: boolean },
+  options: { exact: boolean; fill?: boolean; created?: boolean },
 ): Promise<void> {
   if (segments.length === 0) return;
-  const needed = noFacts();
-  for (const segment of segments) mergeNeeded(needed, segment.needed);
-  const facts = await tx.facts.load(projectId, personId, needed);
-  const current = new Set(await tx.members.of(projectId, personId));
+  const facts = await tx.facts.load(projectId, personId, neededBy(segments));
+  // A person created in this unit is in no segment yet: nothing to read.
+  const current = new Set(options.created ? [] : await tx.members.of(projectId, personId));
   let recheck: number | null = null;
   for (const segment of segments) {
     const decision = decideMembership(segment.rule, facts, current.has(segment.id), now);
@@ -50,7 +49,7 @@ export async function evaluatePerson(
     if (decision.recheckAt !== null && (recheck === null || decision.recheckAt < recheck)) recheck = decision.recheckAt;
   }
   if (recheck !== null) await (options.exact ? tx.rechecks.set(projectId, personId, recheck) : tx.rechecks.bringForward(projectId, personId, recheck));
-  else if (options.exact) await tx.rechecks.drop(projectId, personId);
+  else if (options.exact && !options.created) await tx.rechecks.drop(projectId, personId);
 }
 
 /**
@@ -69,7 +68,23 @@ export async function reevaluatePerson(
   if (catalog.knownEmpty(projectId)) return;
   const all = await catalog.compiled(tx.trees, projectId);
   if (all.length === 0) return;
-  if (change.all) await tx.members.dropAliases(projectId, personId);
+  if (change.all && !change.created) await tx.members.dropAliases(projectId, personId);
   const touched = change.all ? all : all.filter((segment) => touches(segment.needed, change));
-  await evaluatePerson(tx, projectId, personId, touched, now, { exact: change.all === true });
+  await evaluatePerson(tx, projectId, personId, touched, now, { exact: change.all === true, created: change.all === true && change.created === true });
+}
+
+/**
+ * What a set of segments reads, merged. The project's whole list (a new person, a merge, the
+ * import's every contact) is the same array until the catalog changes, so its union is kept.
+ */
+const neededByList = new WeakMap<readonly CompiledSegment[], FactsNeeded>();
+function neededBy(segments: readonly CompiledSegment[]): FactsNeeded {
+  if (segments.length === 1) return segments[0]!.needed;
+  let needed = neededByList.get(segments);
+  if (!needed) {
+    needed = noFacts();
+    for (const segment of segments) mergeNeeded(needed, segment.needed);
+    neededByList.set(segments, needed);
+  }
+  return needed;
 }

@@ -58,7 +58,7 @@ export function trackIngestChanges(tx: IngestTx, audience: AudienceTx, changed: 
       async create(projectId, person) {
         await people.create(projectId, person);
         projectOf.set(person.id, projectId);
-        if (active(projectId)) changed.mark(projectId, person.id, { all: true });
+        if (active(projectId)) changed.mark(projectId, person.id, { all: true, created: true });
       },
       async update(personId, patch) {
         const projectId = projectOf.get(personId);

@@ -130,6 +130,11 @@ export interface FactsChange {
   geo?: boolean;
   /** Everything (a merge, an erasure): re-evaluate every tree. */
   all?: boolean;
+  /**
+   * With `all`: the person was created by this unit of work and nothing merged into them, so
+   * they hold no membership and no merged-away id yet; the re-evaluation skips reading them.
+   */
+  created?: boolean;
 }
 
 /** True when the tree reads something the change touched. */

@@ -117,7 +117,7 @@ export function createSqliteCompanies(db: Database, contacts: SqliteContacts, un
         }
         const already = q.isMember.get(projectId, companyId, person.id) === 1;
         if (!already) q.addMember.run(projectId, companyId, person.id, now);
-        if (created) changed.mark(projectId, person.id, { all: true });
+        if (created) changed.mark(projectId, person.id, { all: true, created: true });
         else if (!already) changed.mark(projectId, person.id, { companies: true });
         return { status: already ? 'already_member' : 'added', person: toPersonSummary(person), created } as const;
       })());

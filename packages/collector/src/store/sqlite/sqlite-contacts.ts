@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { timeOrderedId } from './time-ordered-id.js';
 import { decideContact, type Holder } from '../../audiences/contact-rules.js';
 import { advanceKind, mergeTraits } from '../../identity/identity-rules.js';
 import type { ContactInput, ContactOutcome } from '../contact-store.js';
@@ -57,7 +58,7 @@ export function createSqliteContacts(db: Database): SqliteContacts {
       const traits: Record<string, unknown> = { ...contact.traits, name: contact.name };
       if (contact.phone) traits.phone = contact.phone;
       if (decision.action === 'create') {
-        const id = randomUUID();
+        const id = timeOrderedId(now);
         q.insertPerson.run(id, projectId, userId, contact.email, JSON.stringify(traits), now, now, now);
         q.insertIdentity.run(projectId, 'email', contact.email, id, now);
         if (userId !== null) q.insertIdentity.run(projectId, 'user', userId, id, now);

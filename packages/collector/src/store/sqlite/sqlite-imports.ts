@@ -60,7 +60,7 @@ export function createSqliteImports(db: Database, contacts: SqliteContacts, now:
         db.transaction(() =>
           list.map((contact) => {
             const outcome = contacts.save(projectId, contact, at);
-            if (outcome.status === 'created') changed.mark(projectId, outcome.personId, { all: true });
+            if (outcome.status === 'created') changed.mark(projectId, outcome.personId, { all: true, created: true });
             else if (outcome.status === 'updated') changed.mark(projectId, outcome.personId, { traits: true, companies: true });
             return outcome;
           }),
