@@ -45,11 +45,13 @@ export function createInstance(initial?: HarkOptions): Instance {
   const options: HarkOptions = { apiHost: '', ...initial };
   const log = (...args: unknown[]) => options.debug && console.log('[hark]', ...args);
   const storage = createStorage();
-  const { on, emit } = createEmitter(log);
+  const [on, emit] = createEmitter(log);
   const identity = createIdentity(storage, options);
-  const { allowed, choose } = createConsent(storage, options);
+  const [anonymous, user, setUser, forget] = identity;
+  const [allowed, choose] = createConsent(storage, options);
   const queue = createEventQueue(storage);
-  const transport = createTransport(queue, options, allowed, log);
+  const [schedule, flush] = createTransport(queue, options, allowed, log);
+  const [, add, , clear] = queue;
   // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
   let calledAt: number | undefined;
   // The signed `hk_chain` of the link this page was landed on (an email's), sent with the events
@@ -62,8 +64,8 @@ export function createInstance(initial?: HarkOptions): Instance {
     const json = JSON.stringify({
       type,
       messageId: uuid(),
-      anonymousId: identity.anonymous(),
-      userId: identity.user(),
+      anonymousId: anonymous(),
+      userId: user(),
       timestamp: new Date(calledAt ?? Date.now()).toISOString(),
       context: createContext(parentId ? { ...chain, parentId } : chain),
       ...fields,
@@ -71,8 +73,8 @@ export function createInstance(initial?: HarkOptions): Instance {
     need(json.length < LIMITS.maxEventBytes, 'too large');
     // Parsed back so the queued event is plain data that the host can no longer change.
     const event = JSON.parse(json) as WireEvent;
-    queue.add(event);
-    transport.schedule();
+    add(event);
+    schedule();
     emit('event', event);
   };
 
@@ -84,7 +86,7 @@ export function createInstance(initial?: HarkOptions): Instance {
     identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
       record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
-      identity.setUser(userId as string);
+      setUser(userId as string);
     },
     track: (event: string, properties?: Properties, extra?: { parentId?: string }) => {
       need(typeof event == 'string' && event);
@@ -100,13 +102,13 @@ export function createInstance(initial?: HarkOptions): Instance {
     // The new anonymous id is stored at once, so a server render or another script reading the
     // cookie sees it before the next event; an opted-out visitor gets none.
     reset: () => {
-      identity.clear();
-      allowed() && identity.anonymous();
+      forget();
+      allowed() && anonymous();
     },
     optOut: () => {
       choose('out');
-      queue.clear();
-      identity.clear();
+      clear();
+      forget();
     },
     optIn: () => {
       choose('in');
@@ -158,7 +160,7 @@ export function createInstance(initial?: HarkOptions): Instance {
         // The argument clears the token for the new page, and is page()'s name: undefined.
         trackPages(() => hark.page!((chain = undefined)), options.signal);
       }
-      transport.flush();
+      flush();
       startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
     }, log),
   };

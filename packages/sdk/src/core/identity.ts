@@ -6,24 +6,25 @@ import { uuid } from './uuid.js';
 export const ANONYMOUS_ID_KEY = 'hark_aid';
 export const USER_ID_KEY = 'hark_uid';
 
-export interface Identity {
+/** A tuple rather than an object, so no property name survives minification (DESIGN §7). */
+export type Identity = [
   /** The visitor's anonymous id, created on first use. */
-  anonymous(): string;
-  user(): string | undefined;
-  setUser(userId: string): void;
+  anonymous: () => string,
+  user: () => string | undefined,
+  setUser: (userId: string) => void,
   /** Forget both ids; the next event starts a new anonymous id. */
-  clear(): void;
-}
+  clear: () => void,
+];
 
 /**
  * The anonymous id lives in a first-party cookie, so subdomains can share it, mirrored in
  * localStorage, which restores a cleared cookie (and falls back to memory when blocked too).
  * The cookie wins when they disagree: another tab or subdomain may have set it.
  */
-export function createIdentity(storage: SafeStorage, options: HarkOptions): Identity {
-  return {
-    anonymous() {
-      const stored = storage.read(ANONYMOUS_ID_KEY);
+export function createIdentity([read, write, drop]: SafeStorage, options: HarkOptions): Identity {
+  return [
+    () => {
+      const stored = read(ANONYMOUS_ID_KEY);
       let id = stored || uuid();
       // document.cookie throws in sandboxed frames; the id then lives in storage alone.
       try {
@@ -38,17 +39,17 @@ export function createIdentity(storage: SafeStorage, options: HarkOptions): Iden
           });
         }
       } catch {}
-      if (id != stored) storage.write(ANONYMOUS_ID_KEY, id);
+      if (id != stored) write(ANONYMOUS_ID_KEY, id);
       return id;
     },
-    user: () => storage.read(USER_ID_KEY) || undefined,
-    setUser: (userId) => storage.write(USER_ID_KEY, userId),
-    clear() {
-      storage.drop(ANONYMOUS_ID_KEY);
-      storage.drop(USER_ID_KEY);
+    () => read(USER_ID_KEY) || undefined,
+    (userId) => write(USER_ID_KEY, userId),
+    () => {
+      drop(ANONYMOUS_ID_KEY);
+      drop(USER_ID_KEY);
       try {
         Cookies.remove(ANONYMOUS_ID_KEY, { domain: options.cookieDomain });
       } catch {}
     },
-  };
+  ];
 }

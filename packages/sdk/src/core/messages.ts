@@ -22,9 +22,9 @@ import type { Hark, HarkOptions, UiBridge } from './types.js';
 export function startMessages(
   options: HarkOptions,
   hark: Hark,
-  identity: Identity,
+  [anonymous, user]: Identity,
   allowed: () => boolean,
-  emit: Emitter['emit'],
+  emit: Emitter[1],
   log: (...args: unknown[]) => void,
 ): void {
   let triggers: string[] = [];
@@ -42,8 +42,8 @@ export function startMessages(
           JSON.parse(
             JSON.stringify({
               writeKey: options.writeKey,
-              anonymousId: identity.anonymous(),
-              userId: identity.user(),
+              anonymousId: anonymous(),
+              userId: user(),
               userHash,
               url: location.href,
               // `false?.event` is undefined, like an absent event.

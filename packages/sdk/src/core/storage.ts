@@ -1,9 +1,12 @@
-/** A key-value store that never throws. */
-export interface SafeStorage {
-  read(key: string): string | null;
-  write(key: string, value: string): void;
-  drop(key: string): void;
-}
+/**
+ * A key-value store that never throws: read, write and drop. A tuple rather than an object, so
+ * no property name survives minification (hark.js is measured in bytes, DESIGN §7).
+ */
+export type SafeStorage = [
+  read: (key: string) => string | null,
+  write: (key: string, value: string) => void,
+  drop: (key: string) => void,
+];
 
 /**
  * localStorage, or memory for this page when localStorage throws (blocked, private modes,
@@ -11,27 +14,27 @@ export interface SafeStorage {
  */
 export function createStorage(): SafeStorage {
   const memory: Record<string, string> = {};
-  return {
-    read(key) {
+  return [
+    (key) => {
       try {
         return localStorage.getItem(key);
       } catch {
         return memory[key] ?? null;
       }
     },
-    write(key, value) {
+    (key, value) => {
       try {
         localStorage.setItem(key, value);
       } catch {
         memory[key] = value;
       }
     },
-    drop(key) {
+    (key) => {
       try {
         localStorage.removeItem(key);
       } catch {
         delete memory[key];
       }
     },
-  };
+  ];
 }
