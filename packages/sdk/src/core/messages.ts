@@ -29,7 +29,8 @@ export function startMessages(
 ): void {
   let triggers: string[] = [];
   let userHash: string | undefined;
-  let bridge: UiBridge | undefined;
+  // The script tag that loads hark-ui.js, once something is due; it is also the UI's bridge.
+  let script: (HTMLScriptElement & UiBridge) | undefined;
 
   // Guarded: it runs from a timer, and fetch may be missing or throw at once.
   const ask = guard((event?: WireEvent | false) =>
@@ -57,21 +58,18 @@ export function startMessages(
         triggers = triggerEvents;
         // Messages that all wait for an event this poll did not follow: nothing can show, load nothing.
         if (messages.some((message) => event || message.trigger.type != 'event')) {
-          if (!bridge) {
-            bridge = {
-              q: [],
-              a(key, name, properties) {
-                hark.track(name, properties as {});
-                emit('message:' + key, properties);
-              },
-            };
-            const script = document.createElement('script');
-            script.src = options.apiHost + '/hark-ui.js';
-            script.nonce = options.nonce || '';
-            (script as unknown as { h: UiBridge }).h = bridge;
-            document.head.append(script);
+          if (!script) {
+            document.head.append(
+              (script = Object.assign(document.createElement('script'), {
+                src: options.apiHost + '/hark-ui.js',
+                nonce: options.nonce || '',
+                q: [],
+                t: hark.track,
+                e: emit,
+              })),
+            );
           }
-          bridge.q.push([messages, event]);
+          script.q.push([messages, event]);
         }
       })
       .catch(log),
