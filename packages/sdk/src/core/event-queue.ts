@@ -1,5 +1,5 @@
 import type { WireEvent } from '@hark/protocol';
-import type { SafeStorage } from './storage.js';
+import { drop, read as load, write as save } from './storage.js';
 
 export const QUEUE_KEY = 'hark_queue';
 /** Most unsent events kept; past it the oldest are dropped. */
@@ -24,7 +24,7 @@ export type EventQueue = [
  * read, changed and written back on every change, so two tabs do not overwrite each other's
  * events; an event both tabs send arrives twice and the collector keeps one (dedupe by messageId).
  */
-export function createEventQueue([load, save, drop]: SafeStorage): EventQueue {
+export function createEventQueue(): EventQueue {
   const read = (): WireEvent[] => {
     try {
       const list = JSON.parse(load(QUEUE_KEY)!);

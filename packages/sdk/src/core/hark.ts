@@ -1,13 +1,12 @@
 import { LIMITS, type EventType, type WireEvent } from '@hark/protocol';
-import { createConsent } from './consent.js';
+import { allowed, choose } from './consent.js';
 import { createContext, pageInfo } from './context.js';
 import { createEmitter } from './emitter.js';
 import { createEventQueue } from './event-queue.js';
-import { createIdentity } from './identity.js';
+import { anonymousId, forgetIds, setUserId, userId } from './identity.js';
 import { guard } from './listen.js';
 import { startMessages } from './messages.js';
 import { trackPages } from './page-tracking.js';
-import { createStorage } from './storage.js';
 import { createTransport } from './transport.js';
 import type { Hark, HarkOptions, Properties, Result } from './types.js';
 import { uuid } from './uuid.js';
@@ -44,13 +43,9 @@ const props = (value: unknown): Properties => {
 export function createInstance(initial?: HarkOptions): Instance {
   const options: HarkOptions = { apiHost: '', ...initial };
   const log = (...args: unknown[]) => options.debug && console.log('[hark]', ...args);
-  const storage = createStorage();
   const [on, emit] = createEmitter(log);
-  const identity = createIdentity(storage, options);
-  const [anonymous, user, setUser, forget] = identity;
-  const [allowed, choose] = createConsent(storage, options);
-  const queue = createEventQueue(storage);
-  const [schedule, flush] = createTransport(queue, options, allowed, log);
+  const queue = createEventQueue();
+  const [schedule, flush] = createTransport(queue, options, log);
   const [, add, , clear] = queue;
   // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
   let calledAt: number | undefined;
@@ -59,13 +54,13 @@ export function createInstance(initial?: HarkOptions): Instance {
   let chain: { chainToken: string } | undefined;
 
   const record = (type: EventType, fields: Partial<WireEvent>, parentId?: unknown) => {
-    need(allowed(), 'opted out');
+    need(allowed(options), 'opted out');
     // JSON drops the fields left undefined, such as userId before identify.
     const json = JSON.stringify({
       type,
       messageId: uuid(),
-      anonymousId: anonymous(),
-      userId: user(),
+      anonymousId: anonymousId(options),
+      userId: userId(),
       timestamp: new Date(calledAt ?? Date.now()).toISOString(),
       context: createContext(parentId ? { ...chain, parentId } : chain),
       ...fields,
@@ -86,7 +81,7 @@ export function createInstance(initial?: HarkOptions): Instance {
     identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
       record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
-      setUser(userId as string);
+      setUserId(userId as string);
     },
     track: (event: string, properties?: Properties, extra?: { parentId?: string }) => {
       need(typeof event == 'string' && event);
@@ -102,13 +97,13 @@ export function createInstance(initial?: HarkOptions): Instance {
     // The new anonymous id is stored at once, so a server render or another script reading the
     // cookie sees it before the next event; an opted-out visitor gets none.
     reset: () => {
-      forget();
-      allowed() && anonymous();
+      forgetIds(options);
+      allowed(options) && anonymousId(options);
     },
     optOut: () => {
       choose('out');
       clear();
-      forget();
+      forgetIds(options);
     },
     optIn: () => {
       choose('in');
@@ -161,7 +156,7 @@ export function createInstance(initial?: HarkOptions): Instance {
         trackPages(() => hark.page!((chain = undefined)), options.signal);
       }
       flush();
-      startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
+      startMessages(options, hark as unknown as Hark, emit, log);
     }, log),
   };
 }

@@ -1,7 +1,8 @@
 import type { MessagesResponse, WireEvent } from '@hark/protocol';
 import type { Emitter } from './emitter.js';
 import { guard } from './listen.js';
-import type { Identity } from './identity.js';
+import { allowed } from './consent.js';
+import { anonymousId, userId } from './identity.js';
 import type { Hark, HarkOptions, UiBridge } from './types.js';
 
 /**
@@ -22,8 +23,6 @@ import type { Hark, HarkOptions, UiBridge } from './types.js';
 export function startMessages(
   options: HarkOptions,
   hark: Hark,
-  [anonymous, user]: Identity,
-  allowed: () => boolean,
   emit: Emitter[1],
   log: (...args: unknown[]) => void,
 ): void {
@@ -34,7 +33,7 @@ export function startMessages(
 
   // Guarded: it runs from a timer, and fetch may be missing or throw at once.
   const ask = guard((event?: WireEvent | false) =>
-    allowed() &&
+    allowed(options) &&
     fetch(
       options.apiHost +
         '/v1/messages?' +
@@ -43,8 +42,8 @@ export function startMessages(
           JSON.parse(
             JSON.stringify({
               writeKey: options.writeKey,
-              anonymousId: anonymous(),
-              userId: user(),
+              anonymousId: anonymousId(options),
+              userId: userId(),
               userHash,
               url: location.href,
               // `false?.event` is undefined, like an absent event.

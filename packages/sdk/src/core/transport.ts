@@ -1,4 +1,5 @@
 import type { BatchRequest, WireEvent } from '@hark/protocol';
+import { allowed } from './consent.js';
 import type { EventQueue } from './event-queue.js';
 import { guard, listen } from './listen.js';
 import type { HarkOptions } from './types.js';
@@ -27,7 +28,6 @@ export type Transport = [
 export function createTransport(
   [pending, , ack]: EventQueue,
   options: HarkOptions,
-  allowed: () => boolean,
   log: (...args: unknown[]) => void,
 ): Transport {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,7 +44,7 @@ export function createTransport(
     return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
   };
   // Events not already in flight, and a write key and the visitor's consent to send them.
-  const ready = () => options.writeKey && allowed() && !options.signal?.aborted && pending.length > sending;
+  const ready = () => options.writeKey && allowed(options) && !options.signal?.aborted && pending.length > sending;
   const wait = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(send, ms);
