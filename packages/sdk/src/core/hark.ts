@@ -78,10 +78,10 @@ export function createInstance(initial?: HarkOptions): Instance {
     init: (changes: HarkOptions) => {
       Object.assign(options, props(changes));
     },
-    identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
-      record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
+    identify: (user: unknown, traits?: Properties, extra?: { userHash?: string }) => {
+      record('identify', { userId: (user = id(user)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
-      setUserId(userId as string);
+      setUserId(user as string);
     },
     track: (event: string, properties?: Properties, extra?: { parentId?: string }) => {
       need(typeof event == 'string' && event);
@@ -153,7 +153,7 @@ export function createInstance(initial?: HarkOptions): Instance {
       if (options.autoPage !== false) {
         hark.page!();
         // The argument clears the token for the new page, and is page()'s name: undefined.
-        trackPages(() => hark.page!((chain = undefined)), options.signal);
+        trackPages(() => hark.page!((chain = undefined)), options);
       }
       flush();
       startMessages(options, hark as unknown as Hark, emit, log);

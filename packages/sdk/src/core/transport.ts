@@ -38,11 +38,9 @@ export function createTransport(
   let holding: boolean | undefined;
   let failures = 0;
 
-  const request = (batch: WireEvent[]) => {
-    // One sentAt for the batch: the collector corrects every event's clock by it.
-    const body: BatchRequest = { batch, sentAt: new Date().toISOString(), writeKey: options.writeKey! };
-    return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
-  };
+  // One sentAt for the batch: the collector corrects every event's clock by it.
+  const request = (batch: WireEvent[]) =>
+    [options.apiHost + '/v1/batch', JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey: options.writeKey! } satisfies BatchRequest)] as const;
   // Events not already in flight, and a write key and the visitor's consent to send them.
   const ready = () => options.writeKey && allowed(options) && !options.signal?.aborted && pending.length > sending;
   const wait = (ms: number) => {
@@ -88,7 +86,7 @@ export function createTransport(
 
   // A hidden page may be frozen or discarded without another event: send now, with a keepalive
   // fetch whose answer still clears the queue if the page lives on.
-  listen('visibilitychange', () => document.hidden && flush(), options.signal);
+  listen('visibilitychange', () => document.hidden && flush(), options);
   // The page is going away: a beacon is the surest way out for what is not already in flight
   // (a keepalive fetch finishes on its own). Its answer is never seen, so the events stay stored
   // and the next page on this site sends them again, for the collector to dedupe. A beacon over
@@ -97,9 +95,9 @@ export function createTransport(
   listen(
     'pagehide',
     () => holding || (ready() && (holding = navigator.sendBeacon(...request(pending.slice(sending))))),
-    options.signal,
+    options,
   );
-  listen('online', () => send((failures = 0)), options.signal);
+  listen('online', () => send((failures = 0)), options);
 
   return [
     () => {
