@@ -12,14 +12,14 @@ const dist = `${sdk}/dist`;
 const compile = (overrides = {}) => typescript({ tsconfig: `${sdk}/tsconfig.build.json`, outputToFilesystem: true, ...overrides });
 
 /**
- * Property names terser renames to one letter: the instance's (`createInstance` in core/hark.ts)
- * and js-cookie's converter's. The core's own factories hand back tuples, so they have none. None
- * of these is a public name of the App, a wire field, or called on a browser object in hark.js,
- * which is why `builtins: true` is safe here (`read` or `start` are also DOM names, which terser
- * otherwise refuses to touch). Adding a name here that the page or the collector must see breaks
- * hark.js; test/built-script.test.ts runs the minified file to catch that.
+ * Property names terser renames to one letter: those of js-cookie's converter. The core itself
+ * has none left (its factories hand back tuples or are plain functions). None of these is a
+ * public name of the App, a wire field, or called on a browser object in hark.js, which is why
+ * `builtins: true` is safe here (`read` is also a DOM name, which terser otherwise refuses to
+ * touch). Adding a name here that the page or the collector must see breaks hark.js;
+ * test/built-script.test.ts runs the minified file to catch that.
  */
-const INTERNAL_NAMES = /^(app|run|start|read|write)$/;
+const INTERNAL_NAMES = /^(read|write)$/;
 
 /**
  * js-cookie builds its API with `Object.create({ set, get, remove, withAttributes, withConverter },

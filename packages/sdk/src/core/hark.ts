@@ -11,16 +11,17 @@ import { createTransport } from './transport.js';
 import type { Hark, HarkOptions, Properties, Result } from './types.js';
 import { uuid } from './uuid.js';
 
-export interface Instance {
-  app: Hark;
+/** A tuple rather than an object, so no property name survives minification (DESIGN §7). */
+export type Instance = [
+  app: Hark,
   /** Runs one call given as `[method, ...args]`, dated `at` (ms) when the stub recorded it earlier. */
-  run(args: ArrayLike<unknown>, at?: number): unknown;
+  run: (args: ArrayLike<unknown>, at?: number) => unknown,
   /**
    * Records the first page view, starts page tracking and the messages seam, and sends what
    * earlier pages left unsent.
    */
-  start(): void;
-}
+  start: () => void,
+];
 
 const need = (condition: unknown, message = 'invalid arguments') => {
   if (!condition) throw Error(message);
@@ -128,9 +129,9 @@ export function createInstance(initial?: HarkOptions): Instance {
   }
   hark.on = on;
 
-  return {
-    app: hark as unknown as Hark,
-    run(args, at) {
+  return [
+    hark as unknown as Hark,
+    (args, at) => {
       calledAt = at;
       try {
         const [name, ...rest] = Array.from(args);
@@ -141,7 +142,7 @@ export function createInstance(initial?: HarkOptions): Instance {
         calledAt = undefined;
       }
     },
-    start: guard(() => {
+    guard(() => {
       // Out of the address bar before anything reads it: not bookmarked, shared or sent in page URLs.
       const url = new URL(location.href);
       const token = url.searchParams.get('hk_chain');
@@ -158,5 +159,5 @@ export function createInstance(initial?: HarkOptions): Instance {
       flush();
       startMessages(options, hark as unknown as Hark, emit, log);
     }, log),
-  };
+  ];
 }
