@@ -12,15 +12,34 @@ const dist = `${sdk}/dist`;
 const compile = (overrides = {}) => typescript({ tsconfig: `${sdk}/tsconfig.build.json`, outputToFilesystem: true, ...overrides });
 
 /**
- * Method names of the core's own factories (storage, identity, consent, queue, transport, emitter,
- * the instance) and js-cookie's internals: terser renames them to one or two letters. None is a
+ * Property names terser renames to one letter: those of js-cookie's converter. The core itself
+ * has none left (its factories hand back tuples or are plain functions). None of these is a
  * public name of the App, a wire field, or called on a browser object in hark.js, which is why
- * `builtins: true` is safe here (names such as `read`, `size` or `clear` are also DOM names, which
- * terser otherwise refuses to touch). Adding a name here that the page or the collector must see
- * breaks hark.js; test/built-script.test.ts runs the minified file to catch that.
+ * `builtins: true` is safe here (`read` is also a DOM name, which terser otherwise refuses to
+ * touch). Adding a name here that the page or the collector must see breaks hark.js;
+ * test/built-script.test.ts runs the minified file to catch that.
  */
-const INTERNAL_NAMES =
-  /^(read|write|drop|anonymous|user|setUser|clear|size|add|peek|ack|schedule|flush|allowed|choose|emit|app|run|start|converter|attributes|withAttributes|withConverter)$/;
+const INTERNAL_NAMES = /^(read|write)$/;
+
+/**
+ * js-cookie builds its API with `Object.create({ set, get, remove, withAttributes, withConverter },
+ * { attributes, converter })`: one object, so no bundler can drop the parts hark.js never calls.
+ * This keeps js-cookie's own set, get and remove, unchanged, and leaves out withAttributes,
+ * withConverter and the frozen `attributes`/`converter` properties (52 B gzipped). It fails the build
+ * if js-cookie's file no longer reads as expected (a new version), rather than ship it unstripped.
+ */
+const jsCookieCoreOnly = () => ({
+  name: 'js-cookie-core-only',
+  transform(code, id) {
+    if (!/[\\/]js-cookie[\\/]dist[\\/]js\.cookie\.mjs$/.test(id)) return null;
+    const open = 'return Object.create(';
+    const start = code.indexOf(open);
+    const extras = code.indexOf(',\n      withAttributes:', start);
+    const end = code.indexOf('\n}\n\nvar api', extras);
+    if (start < 0 || extras < 0 || end < 0) this.error(`js-cookie-core-only: ${id} is not the js-cookie 3.0 build it expects`);
+    return { code: code.slice(0, start) + 'return ' + code.slice(start + open.length, extras).trim() + '\n    }' + code.slice(end), map: null };
+  },
+});
 
 // Size is a feature (DESIGN §7): mangle everything that is not a public name, keep no comments.
 const minify = () =>
@@ -50,7 +69,7 @@ export default [
   {
     input: `${sdk}/src/loader.ts`,
     output: { file: `${dist}/hark.js`, format: 'iife', strict: false, plugins: [minify()] },
-    plugins: [nodeResolve({ browser: true }), compile()],
+    plugins: [nodeResolve({ browser: true }), jsCookieCoreOnly(), compile()],
   },
   // hark-ui.js: the message UI (Preact), loaded by the core only when a message is due. Minified
   // without terser's unsafe rewrites, which Preact's own build does not expect.

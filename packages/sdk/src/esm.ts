@@ -10,7 +10,7 @@ import type { Hark, HarkOptions } from './core/types.js';
  * hark.identify('user_42', { email: 'ana@example.com' });
  */
 export function createHark(options?: HarkOptions): Hark {
-  const instance = createInstance(options);
-  instance.start();
-  return instance.app;
+  const [app, , start] = createInstance(options);
+  start();
+  return app;
 }

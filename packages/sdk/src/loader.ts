@@ -15,7 +15,7 @@ try {
   if (!w.hark?.version) {
     const script = (document.currentScript || document.querySelector('script[src*="hark"]')) as HTMLScriptElement | null;
     const { writeKey, apiHost } = script?.dataset || {};
-    const { app, run, start } = createInstance({
+    const [app, run, start] = createInstance({
       writeKey,
       // `src` reads back absolute, so its first three '/'-separated parts are the origin.
       apiHost: apiHost || (script?.src || location.href).split('/', 3).join('/'),

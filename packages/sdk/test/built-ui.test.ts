@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 function loadBuiltUi(bridge: Partial<UiBridge>) {
-  const script = Object.assign(document.createElement('script'), { h: bridge });
+  const script = Object.assign(document.createElement('script'), bridge);
   vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
   new Function(code)();
 }
@@ -32,7 +32,12 @@ describe('the built hark-ui.js', () => {
       appearance: { ...eligible('x').appearance, position: 'center' },
       content: { title: 'How was it?', body: '', lowLabel: 'Bad', highLabel: 'Great', followUp: '', followUpPlaceholder: '', submitLabel: 'Send' },
     } as never);
-    const bridge = { q: [[[eligible('hello'), survey], undefined]] as UiAnswer[], a: (...args: (typeof reported)[number]) => reported.push(args) };
+    let tracked = '';
+    const bridge = {
+      q: [[[eligible('hello'), survey], undefined]] as UiAnswer[],
+      t: (name: string) => ((tracked = name), { ok: true as const }),
+      e: (name: string, properties: MessageEventProperties) => reported.push([name.replace('message:', ''), tracked, properties]),
+    };
     const globals = Object.keys(window);
     loadBuiltUi(bridge);
     await elapse(0);
@@ -55,7 +60,7 @@ describe('the built hark-ui.js', () => {
   });
 
   it('does nothing when loaded without the core\'s bridge', () => {
-    loadBuiltUi(undefined as never);
+    loadBuiltUi({});
     expect(document.querySelector('hark-messages')).toBeNull();
   });
 });

@@ -107,9 +107,9 @@ export const sendPrivacySignals = () => {
 export function startHark(options: HarkOptions = {}) {
   const controller = new AbortController();
   controllers.push(controller);
-  const instance = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, signal: controller.signal, ...options });
-  instance.start();
-  return instance.app;
+  const [app, , start] = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, signal: controller.signal, ...options });
+  start();
+  return app;
 }
 
 /** Lets pending promise callbacks (fetch answers) run, and `ms` of fake time pass. */

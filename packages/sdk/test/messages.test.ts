@@ -12,10 +12,10 @@ import { API_HOST, WRITE_KEY, eligible, elapse, fakeCollector, startHark, useFre
 
 useFreshPage();
 
-type UiScript = HTMLScriptElement & { h: UiBridge };
+type UiScript = HTMLScriptElement & UiBridge;
 const uiScripts = () => Array.from(document.querySelectorAll<UiScript>('script[src$="/hark-ui.js"]'));
 /** What the core handed the UI so far: a list while hark-ui.js has not taken over. */
-const handedOver = () => uiScripts()[0]!.h.q as UiAnswer[];
+const handedOver = () => uiScripts()[0]!.q as UiAnswer[];
 /** Lets the page's calls, the polls they cause and the answers run (the core asks a task after the call). */
 const settle = () => elapse(10);
 const asked = (collector: ReturnType<typeof fakeCollector>) => collector.polls.map((query) => Object.fromEntries(query));
@@ -127,7 +127,7 @@ describe('loading the UI', () => {
     hark.on('message:shown', shown);
     await settle();
     const script = uiScripts()[0]!;
-    startUi(script.h, script.nonce);
+    startUi(script, script.nonce);
     await settle();
     const root = document.querySelector('hark-messages')!.shadowRoot!;
     root.querySelector<HTMLButtonElement>('.hark-close')!.click();
@@ -147,9 +147,14 @@ describe('what the UI reports', () => {
     const heard: unknown[] = [];
     for (const name of ['message:shown', 'message:answered']) hark.on(name, (properties: unknown) => heard.push([name, properties]));
     await settle();
-    const bridge = uiScripts()[0]!.h;
-    bridge.a('shown', 'Message Shown', { messageId: 'survey', deliveryId: 'dlv_survey' });
-    bridge.a('answered', 'Message Answered', { messageId: 'survey', deliveryId: 'dlv_survey', value: 4, text: 'Good' });
+    // What the UI does with each interaction: track it through the App, then emit it.
+    const bridge = uiScripts()[0]!;
+    const shown = { messageId: 'survey', deliveryId: 'dlv_survey' };
+    const answered = { ...shown, value: 4, text: 'Good' };
+    expect(bridge.t('Message Shown', shown)).toEqual({ ok: true });
+    bridge.e('message:shown', shown);
+    expect(bridge.t('Message Answered', answered)).toEqual({ ok: true });
+    bridge.e('message:answered', answered);
     await elapse(500);
 
     expect(collector.events().map((event) => [event.type, event.event, event.properties])).toEqual([
@@ -169,7 +174,7 @@ describe('what the UI reports', () => {
     hark.on('message:dismissed', dismissed);
     await settle();
     const script = uiScripts()[0]!;
-    startUi(script.h, script.nonce);
+    startUi(script, script.nonce);
     await settle();
     const root = document.querySelector('hark-messages')!.shadowRoot!;
     expect(root.querySelector('.hark-title')!.textContent).toBe('Title of welcome');

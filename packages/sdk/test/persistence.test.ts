@@ -61,9 +61,9 @@ describe('unsent events', () => {
       collector.requests.push({ url: `${API_HOST}/v1/batch`, init: init!, body: JSON.parse(init!.body as string), at: Date.now() });
       return new Promise<Response>((resolve) => (answer = resolve));
     });
-    const closing = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, autoPage: false });
-    closing.start();
-    closing.app.track('Clicked Buy');
+    const [closing, , start] = createInstance({ writeKey: WRITE_KEY, apiHost: API_HOST, autoPage: false });
+    start();
+    closing.track('Clicked Buy');
     await elapse(500);
 
     startHark({ autoPage: false });

@@ -9,12 +9,13 @@ import { readBuiltScript } from './helpers.js';
  *
  * hark.js is what every visitor downloads before anything else of Hark. The issue's budget was
  * 3,072 bytes; the messages seam (asking the collector, loading the UI) took it past that, and
- * after the savings found (issue 16 the latest) it weighs what README "Size" says. The budget is that figure rounded up
- * to the next 64 bytes, well under DESIGN's 4 KB: raising it again needs a reason in the README (the chain of events' landing token took it to 3,392).
+ * after the savings found (issue 16 the latest) it weighs what README "Size" says. The budget is that
+ * figure rounded up by a few bytes, well under DESIGN's 4 KB: the next byte of the core has to be
+ * paid for by saving one, or by a reason in the README.
  *
  * hark-ui.js is loaded only when a message is due; DESIGN's budget is 12 KB.
  */
-const BUDGETS = { 'hark.js': 3392, 'hark-ui.js': 12 * 1024 };
+const BUDGETS = { 'hark.js': 3240, 'hark-ui.js': 12 * 1024 };
 
 describe('the built files', () => {
   for (const [name, budget] of Object.entries(BUDGETS)) {

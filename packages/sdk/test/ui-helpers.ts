@@ -12,7 +12,13 @@ export type Act = { how: string; name: string; properties: MessageEventPropertie
  */
 export async function showUi(answers: UiAnswer[] = [], nonce?: string) {
   const acts: Act[] = [];
-  const bridge: UiBridge = { q: [...answers], a: (how, name, properties) => acts.push({ how, name, properties }) };
+  // The UI tracks each interaction, then emits it: the two calls make one act.
+  let tracked = '';
+  const bridge: UiBridge = {
+    q: [...answers],
+    t: (name) => ((tracked = name), { ok: true }),
+    e: (name, properties) => acts.push({ how: name.replace('message:', ''), name: tracked, properties }),
+  };
   startUi(bridge, nonce);
   await elapse(0);
   const host = document.querySelector('hark-messages') as HTMLElement;

@@ -7,8 +7,8 @@ const SETTLE_MS = 250;
 /**
  * The message as a visitor would see it, drawn by the real message UI: /hark-ui.js from this
  * collector, loaded into a blank frame of the chosen width and handed the message through the
- * bridge the App's core uses (packages/sdk/src/core/messages.ts): a script tag carrying `h`,
- * whose queue `q` holds poll answers. Interactions go nowhere: the bridge's `a` records nothing.
+ * bridge the App's core uses (packages/sdk/src/core/messages.ts): the script tag itself, whose
+ * queue `q` holds poll answers. Interactions go nowhere: its `t` (track) and `e` (emit) record nothing.
  *
  * Each change draws a fresh frame, so every position and size starts from a clean page. The
  * frame is inert: a modal taking focus in it must not take it from the form being typed in.
@@ -41,9 +41,12 @@ function PreviewFrame(props: { message: EligibleMessage }) {
     page.style.cssText = 'padding:20px;color:#64748b';
     page.textContent = 'Your site';
     body.append(page);
-    const script = doc.createElement('script') as HTMLScriptElement & { h?: unknown };
-    script.src = '/hark-ui.js';
-    script.h = { q: [[[props.message], undefined]], a: () => undefined };
+    const script = Object.assign(doc.createElement('script'), {
+      src: '/hark-ui.js',
+      q: [[[props.message], undefined]],
+      t: () => undefined,
+      e: () => undefined,
+    });
     doc.head.append(script);
   }, []);
   return <iframe ref={frame} title="Preview of the message, as a visitor sees it" {...{ inert: true }} />;

@@ -2,10 +2,11 @@ import { guard } from './listen.js';
 
 type Listener = (...args: any[]) => void;
 
-export interface Emitter {
-  on(name: string, listener: Listener): () => void;
-  emit(name: string, ...args: unknown[]): void;
-}
+/** on and emit. A tuple rather than an object, so no property name survives minification (DESIGN §7). */
+export type Emitter = [
+  on: (name: string, listener: Listener) => () => void,
+  emit: (name: string, ...args: unknown[]) => void,
+];
 
 /**
  * A tiny event emitter whose listeners cannot break the App or each other. `on` cannot throw
@@ -15,13 +16,13 @@ export interface Emitter {
 export function createEmitter(log: (...args: unknown[]) => void): Emitter {
   const listeners = new Map<unknown, Listener[]>();
   const get = (name: unknown) => listeners.get(name) || [];
-  return {
-    on(name, listener) {
+  return [
+    (name, listener) => {
       listeners.set(name, [...get(name), listener]);
       return () => listeners.set(name, get(name).filter((other) => other != listener));
     },
-    emit(name, ...args) {
+    (name, ...args) => {
       for (const listener of get(name)) guard(listener, log)(...args);
     },
-  };
+  ];
 }

@@ -1,27 +1,27 @@
 import { LIMITS, type EventType, type WireEvent } from '@hark/protocol';
-import { createConsent } from './consent.js';
+import { allowed, choose } from './consent.js';
 import { createContext, pageInfo } from './context.js';
 import { createEmitter } from './emitter.js';
 import { createEventQueue } from './event-queue.js';
-import { createIdentity } from './identity.js';
+import { anonymousId, forgetIds, setUserId, userId } from './identity.js';
 import { guard } from './listen.js';
 import { startMessages } from './messages.js';
 import { trackPages } from './page-tracking.js';
-import { createStorage } from './storage.js';
 import { createTransport } from './transport.js';
 import type { Hark, HarkOptions, Properties, Result } from './types.js';
 import { uuid } from './uuid.js';
 
-export interface Instance {
-  app: Hark;
+/** A tuple rather than an object, so no property name survives minification (DESIGN §7). */
+export type Instance = [
+  app: Hark,
   /** Runs one call given as `[method, ...args]`, dated `at` (ms) when the stub recorded it earlier. */
-  run(args: ArrayLike<unknown>, at?: number): unknown;
+  run: (args: ArrayLike<unknown>, at?: number) => unknown,
   /**
    * Records the first page view, starts page tracking and the messages seam, and sends what
    * earlier pages left unsent.
    */
-  start(): void;
-}
+  start: () => void,
+];
 
 const need = (condition: unknown, message = 'invalid arguments') => {
   if (!condition) throw Error(message);
@@ -44,12 +44,10 @@ const props = (value: unknown): Properties => {
 export function createInstance(initial?: HarkOptions): Instance {
   const options: HarkOptions = { apiHost: '', ...initial };
   const log = (...args: unknown[]) => options.debug && console.log('[hark]', ...args);
-  const storage = createStorage();
-  const { on, emit } = createEmitter(log);
-  const identity = createIdentity(storage, options);
-  const { allowed, choose } = createConsent(storage, options);
-  const queue = createEventQueue(storage);
-  const transport = createTransport(queue, options, allowed, log);
+  const [on, emit] = createEmitter(log);
+  const queue = createEventQueue();
+  const [schedule, flush] = createTransport(queue, options, log);
+  const [, add, , clear] = queue;
   // When a replayed call was made, so calls queued before hark.js loaded keep their own time.
   let calledAt: number | undefined;
   // The signed `hk_chain` of the link this page was landed on (an email's), sent with the events
@@ -57,13 +55,13 @@ export function createInstance(initial?: HarkOptions): Instance {
   let chain: { chainToken: string } | undefined;
 
   const record = (type: EventType, fields: Partial<WireEvent>, parentId?: unknown) => {
-    need(allowed(), 'opted out');
+    need(allowed(options), 'opted out');
     // JSON drops the fields left undefined, such as userId before identify.
     const json = JSON.stringify({
       type,
       messageId: uuid(),
-      anonymousId: identity.anonymous(),
-      userId: identity.user(),
+      anonymousId: anonymousId(options),
+      userId: userId(),
       timestamp: new Date(calledAt ?? Date.now()).toISOString(),
       context: createContext(parentId ? { ...chain, parentId } : chain),
       ...fields,
@@ -71,8 +69,8 @@ export function createInstance(initial?: HarkOptions): Instance {
     need(json.length < LIMITS.maxEventBytes, 'too large');
     // Parsed back so the queued event is plain data that the host can no longer change.
     const event = JSON.parse(json) as WireEvent;
-    queue.add(event);
-    transport.schedule();
+    add(event);
+    schedule();
     emit('event', event);
   };
 
@@ -81,10 +79,10 @@ export function createInstance(initial?: HarkOptions): Instance {
     init: (changes: HarkOptions) => {
       Object.assign(options, props(changes));
     },
-    identify: (userId: unknown, traits?: Properties, extra?: { userHash?: string }) => {
-      record('identify', { userId: (userId = id(userId)), traits: props(traits), userHash: props(extra)?.userHash as string });
+    identify: (user: unknown, traits?: Properties, extra?: { userHash?: string }) => {
+      record('identify', { userId: (user = id(user)), traits: props(traits), userHash: props(extra)?.userHash as string });
       // Kept only once recorded, so an opted-out visitor's id is never stored.
-      identity.setUser(userId as string);
+      setUserId(user as string);
     },
     track: (event: string, properties?: Properties, extra?: { parentId?: string }) => {
       need(typeof event == 'string' && event);
@@ -100,13 +98,13 @@ export function createInstance(initial?: HarkOptions): Instance {
     // The new anonymous id is stored at once, so a server render or another script reading the
     // cookie sees it before the next event; an opted-out visitor gets none.
     reset: () => {
-      identity.clear();
-      allowed() && identity.anonymous();
+      forgetIds(options);
+      allowed(options) && anonymousId(options);
     },
     optOut: () => {
       choose('out');
-      queue.clear();
-      identity.clear();
+      clear();
+      forgetIds(options);
     },
     optIn: () => {
       choose('in');
@@ -131,9 +129,9 @@ export function createInstance(initial?: HarkOptions): Instance {
   }
   hark.on = on;
 
-  return {
-    app: hark as unknown as Hark,
-    run(args, at) {
+  return [
+    hark as unknown as Hark,
+    (args, at) => {
       calledAt = at;
       try {
         const [name, ...rest] = Array.from(args);
@@ -144,7 +142,7 @@ export function createInstance(initial?: HarkOptions): Instance {
         calledAt = undefined;
       }
     },
-    start: guard(() => {
+    guard(() => {
       // Out of the address bar before anything reads it: not bookmarked, shared or sent in page URLs.
       const url = new URL(location.href);
       const token = url.searchParams.get('hk_chain');
@@ -156,10 +154,10 @@ export function createInstance(initial?: HarkOptions): Instance {
       if (options.autoPage !== false) {
         hark.page!();
         // The argument clears the token for the new page, and is page()'s name: undefined.
-        trackPages(() => hark.page!((chain = undefined)), options.signal);
+        trackPages(() => hark.page!((chain = undefined)), options);
       }
-      transport.flush();
-      startMessages(options, hark as unknown as Hark, identity, allowed, emit, log);
+      flush();
+      startMessages(options, hark as unknown as Hark, emit, log);
     }, log),
-  };
+  ];
 }

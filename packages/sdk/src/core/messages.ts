@@ -1,7 +1,8 @@
 import type { MessagesResponse, WireEvent } from '@hark/protocol';
 import type { Emitter } from './emitter.js';
 import { guard } from './listen.js';
-import type { Identity } from './identity.js';
+import { allowed } from './consent.js';
+import { anonymousId, userId } from './identity.js';
 import type { Hark, HarkOptions, UiBridge } from './types.js';
 
 /**
@@ -22,18 +23,17 @@ import type { Hark, HarkOptions, UiBridge } from './types.js';
 export function startMessages(
   options: HarkOptions,
   hark: Hark,
-  identity: Identity,
-  allowed: () => boolean,
-  emit: Emitter['emit'],
+  emit: Emitter[1],
   log: (...args: unknown[]) => void,
 ): void {
   let triggers: string[] = [];
   let userHash: string | undefined;
-  let bridge: UiBridge | undefined;
+  // The script tag that loads hark-ui.js, once something is due; it is also the UI's bridge.
+  let script: (HTMLScriptElement & UiBridge) | undefined;
 
   // Guarded: it runs from a timer, and fetch may be missing or throw at once.
   const ask = guard((event?: WireEvent | false) =>
-    allowed() &&
+    allowed(options) &&
     fetch(
       options.apiHost +
         '/v1/messages?' +
@@ -42,8 +42,8 @@ export function startMessages(
           JSON.parse(
             JSON.stringify({
               writeKey: options.writeKey,
-              anonymousId: identity.anonymous(),
-              userId: identity.user(),
+              anonymousId: anonymousId(options),
+              userId: userId(),
               userHash,
               url: location.href,
               // `false?.event` is undefined, like an absent event.
@@ -57,21 +57,18 @@ export function startMessages(
         triggers = triggerEvents;
         // Messages that all wait for an event this poll did not follow: nothing can show, load nothing.
         if (messages.some((message) => event || message.trigger.type != 'event')) {
-          if (!bridge) {
-            bridge = {
-              q: [],
-              a(key, name, properties) {
-                hark.track(name, properties as {});
-                emit('message:' + key, properties);
-              },
-            };
-            const script = document.createElement('script');
-            script.src = options.apiHost + '/hark-ui.js';
-            script.nonce = options.nonce || '';
-            (script as unknown as { h: UiBridge }).h = bridge;
-            document.head.append(script);
+          if (!script) {
+            document.head.append(
+              (script = Object.assign(document.createElement('script'), {
+                src: options.apiHost + '/hark-ui.js',
+                nonce: options.nonce || '',
+                q: [],
+                t: hark.track,
+                e: emit,
+              })),
+            );
           }
-          bridge.q.push([messages, event]);
+          script.q.push([messages, event]);
         }
       })
       .catch(log),

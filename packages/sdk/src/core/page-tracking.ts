@@ -9,12 +9,12 @@ import { listen } from './listen.js';
  * another tool that patched it before us, or patches it after us, keeps working. A stopped
  * tracker stays in the chain as a pass-through: unwrapping would drop later patchers.
  */
-export function trackPages(onPage: () => void, signal?: AbortSignal): void {
+export function trackPages(onPage: () => void, options: { signal?: AbortSignal }): void {
   let last = location.href;
   // Routers usually set the title just after changing the URL: look once the current task is done.
   const check = () =>
     setTimeout(() => {
-      if (!signal?.aborted && location.href != last) {
+      if (!options.signal?.aborted && location.href != last) {
         setReferrer(last);
         last = location.href;
         onPage();
@@ -28,6 +28,6 @@ export function trackPages(onPage: () => void, signal?: AbortSignal): void {
       return result;
     };
   }
-  listen('popstate', check, signal);
-  listen('hashchange', check, signal);
+  listen('popstate', check, options);
+  listen('hashchange', check, options);
 }

@@ -1,37 +1,31 @@
-/** A key-value store that never throws. */
-export interface SafeStorage {
-  read(key: string): string | null;
-  write(key: string, value: string): void;
-  drop(key: string): void;
-}
-
 /**
- * localStorage, or memory for this page when localStorage throws (blocked, private modes,
- * sandboxed frames). A full quota only loses the write: the App keeps its own copy in memory.
+ * localStorage that never throws, or memory for this page when localStorage does (blocked,
+ * private modes, sandboxed frames). A full quota only loses the write: the App keeps its own copy
+ * in memory. Plain functions, not a factory's object: localStorage is one per page, and so is
+ * this memory; and no property name survives minification (hark.js is measured in bytes, DESIGN §7).
  */
-export function createStorage(): SafeStorage {
-  const memory: Record<string, string> = {};
-  return {
-    read(key) {
-      try {
-        return localStorage.getItem(key);
-      } catch {
-        return memory[key] ?? null;
-      }
-    },
-    write(key, value) {
-      try {
-        localStorage.setItem(key, value);
-      } catch {
-        memory[key] = value;
-      }
-    },
-    drop(key) {
-      try {
-        localStorage.removeItem(key);
-      } catch {
-        delete memory[key];
-      }
-    },
-  };
-}
+const memory: Record<string, string> = {};
+
+export const read = (key: string): string | null => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return memory[key] ?? null;
+  }
+};
+
+export const write = (key: string, value: string): void => {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    memory[key] = value;
+  }
+};
+
+export const drop = (key: string): void => {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    delete memory[key];
+  }
+};

@@ -1,5 +1,6 @@
 import type { BatchRequest, WireEvent } from '@hark/protocol';
-import { MAX_QUEUE, type EventQueue } from './event-queue.js';
+import { allowed } from './consent.js';
+import type { EventQueue } from './event-queue.js';
 import { guard, listen } from './listen.js';
 import type { HarkOptions } from './types.js';
 
@@ -9,12 +10,13 @@ export const BATCH_SIZE = 20;
 export const FLUSH_INTERVAL_MS = 500;
 export const MAX_BACKOFF_MS = 60_000;
 
-export interface Transport {
+/** A tuple rather than an object, so no property name survives minification (DESIGN §7). */
+export type Transport = [
   /** Send soon: at once if a full batch is waiting, else after a short interval. */
-  schedule(): void;
+  schedule: () => void,
   /** Send now, unless a request is in flight or the collector asked us to wait. */
-  flush(): void;
-}
+  flush: () => void,
+];
 
 /**
  * Sends the queue to `POST /v1/batch`, one request at a time. The body is a string, so the
@@ -24,9 +26,8 @@ export interface Transport {
  * sent again later; the collector dedupes by messageId.
  */
 export function createTransport(
-  queue: EventQueue,
+  [pending, , ack]: EventQueue,
   options: HarkOptions,
-  allowed: () => boolean,
   log: (...args: unknown[]) => void,
 ): Transport {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,13 +38,11 @@ export function createTransport(
   let holding: boolean | undefined;
   let failures = 0;
 
-  const request = (batch: WireEvent[]) => {
-    // One sentAt for the batch: the collector corrects every event's clock by it.
-    const body: BatchRequest = { batch, sentAt: new Date().toISOString(), writeKey: options.writeKey! };
-    return [options.apiHost + '/v1/batch', JSON.stringify(body)] as const;
-  };
+  // One sentAt for the batch: the collector corrects every event's clock by it.
+  const request = (batch: WireEvent[]) =>
+    [options.apiHost + '/v1/batch', JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey: options.writeKey! } satisfies BatchRequest)] as const;
   // Events not already in flight, and a write key and the visitor's consent to send them.
-  const ready = () => options.writeKey && allowed() && !options.signal?.aborted && queue.size > sending;
+  const ready = () => options.writeKey && allowed(options) && !options.signal?.aborted && pending.length > sending;
   const wait = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(send, ms);
@@ -54,7 +53,7 @@ export function createTransport(
     clearTimeout(timer);
     timer = holding = undefined;
     if (sending || !ready()) return;
-    const batch = queue.peek(BATCH_SIZE);
+    const batch = pending.slice(0, BATCH_SIZE);
     const [url, body] = request(batch);
     // A keepalive fetch outlives the page, but browsers refuse one over 64 KB.
     fetch(url, { method: 'POST', body, keepalive: body.length < 6e4 })
@@ -63,7 +62,7 @@ export function createTransport(
         // Other 4xx answers would not change on a resend: those events are dropped, not retried forever.
         if (response.status == 429 || response.status > 499) throw response;
         failures = 0;
-        queue.ack(batch);
+        ack(batch);
       })
       .catch((error: { headers?: Headers }) => {
         // Retry-After in seconds, as the collector sends it; otherwise exponential backoff with
@@ -87,7 +86,7 @@ export function createTransport(
 
   // A hidden page may be frozen or discarded without another event: send now, with a keepalive
   // fetch whose answer still clears the queue if the page lives on.
-  listen('visibilitychange', () => document.hidden && flush(), options.signal);
+  listen('visibilitychange', () => document.hidden && flush(), options);
   // The page is going away: a beacon is the surest way out for what is not already in flight
   // (a keepalive fetch finishes on its own). Its answer is never seen, so the events stay stored
   // and the next page on this site sends them again, for the collector to dedupe. A beacon over
@@ -95,16 +94,16 @@ export function createTransport(
   // visibilitychange that follows pagehide (in Chromium) from sending them a second time.
   listen(
     'pagehide',
-    () => holding || (ready() && (holding = navigator.sendBeacon(...request(queue.peek(MAX_QUEUE).slice(sending))))),
-    options.signal,
+    () => holding || (ready() && (holding = navigator.sendBeacon(...request(pending.slice(sending))))),
+    options,
   );
-  listen('online', () => send((failures = 0)), options.signal);
+  listen('online', () => send((failures = 0)), options);
 
-  return {
-    schedule() {
-      if (queue.size >= BATCH_SIZE) flush();
+  return [
+    () => {
+      if (pending.length >= BATCH_SIZE) flush();
       else if (!timer) wait(FLUSH_INTERVAL_MS);
     },
     flush,
-  };
+  ];
 }

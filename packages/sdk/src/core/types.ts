@@ -1,4 +1,4 @@
-import type { EligibleMessage, MessageEventName, MessageEventProperties, WireEvent } from '@hark/protocol';
+import type { EligibleMessage, MessageEventProperties, WireEvent } from '@hark/protocol';
 
 /** Every public call answers with a value instead of throwing into the host page. */
 export type Result = { ok: true } | { ok: false; error: string };
@@ -57,8 +57,9 @@ export interface Hark {
 export type { WireEvent };
 
 /**
- * What the core hands the message UI: hark-ui.js finds it as `document.currentScript.h`, on the
- * script tag the core added. Its names are short and fixed, since two separate builds share them.
+ * What the core hands the message UI: the script tag the core adds to load hark-ui.js carries it,
+ * and the UI finds it as `document.currentScript`. Its names are short and fixed, since two
+ * separate builds share them.
  */
 export interface UiBridge {
   /**
@@ -67,12 +68,10 @@ export interface UiBridge {
    * puts its own `push` in place, so later answers go straight to it.
    */
   q: { push(answer: UiAnswer): unknown };
-  /**
-   * Records an interaction as a `track` event through the core's queue (so it survives offline
-   * and reloads) and emits `message:shown`,
-   * `message:clicked`, `message:dismissed` or `message:answered` to the page's listeners.
-   */
-  a(key: 'shown' | 'clicked' | 'dismissed' | 'answered', event: MessageEventName, properties: MessageEventProperties): void;
+  /** The App's `track`: the UI records an interaction through it, so it goes through the core's queue (and survives offline and reloads). */
+  t: Hark['track'];
+  /** The core's emit: the UI tells the page's listeners `message:shown`, `message:clicked`, `message:dismissed` or `message:answered`. */
+  e(name: string, properties: MessageEventProperties): void;
 }
 
 export type UiAnswer = [messages: EligibleMessage[], event: WireEvent | false | undefined];

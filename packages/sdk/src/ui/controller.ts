@@ -1,5 +1,5 @@
-import { MESSAGE_EVENTS, type EligibleMessage, type MessageEventProperties, type MessagePosition } from '@hark/protocol';
-import type { UiAnswer, UiBridge } from '../core/types.js';
+import { MESSAGE_EVENTS, type EligibleMessage, type MessageEventName, type MessageEventProperties, type MessagePosition } from '@hark/protocol';
+import type { UiAnswer } from '../core/types.js';
 import { guard } from '../core/listen.js';
 import { safeUrl, whereHolds } from './checks.js';
 
@@ -7,6 +7,9 @@ export type Interaction = keyof typeof MESSAGE_EVENTS;
 export type Showing = ReadonlyMap<MessagePosition, EligibleMessage>;
 /** Extra answer fields: `value`, `text`, `email` (docs/MESSAGES.md). */
 export type AnswerFields = Omit<MessageEventProperties, 'messageId' | 'deliveryId'>;
+
+/** Reports an interaction: how, as the event it is recorded as (`Message Shown`…), with its properties. */
+export type Report = (how: Interaction, event: MessageEventName, properties: MessageEventProperties) => void;
 
 export interface Controller {
   /** One poll answer from the core: the messages due and the event that triggered the poll, if any. */
@@ -39,7 +42,7 @@ const showable = (message: EligibleMessage): boolean =>
  *
  * No exception leaves it: the host page never sees one.
  */
-export function createController(act: UiBridge['a'], render: (showing: Showing) => void): Controller {
+export function createController(act: Report, render: (showing: Showing) => void): Controller {
   const taken = new Set<string>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const waiting: EligibleMessage[] = [];

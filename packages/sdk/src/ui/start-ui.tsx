@@ -11,7 +11,11 @@ import { mountHost } from './mount.js';
 export function startUi(bridge: UiBridge, nonce?: string): void {
   const container = mountHost(nonce);
   const view = (showing: Showing) => render(<Messages showing={showing} close={controller.close} />, container);
-  const controller = createController(bridge.a, view);
+  // Recorded through the App's queue first, then told to the page's listeners.
+  const controller = createController((how, name, properties) => {
+    bridge.t(name, properties as {});
+    bridge.e('message:' + how, properties);
+  }, view);
   view(new Map());
   const waiting = bridge.q as UiAnswer[];
   bridge.q = { push: controller.receive };
