@@ -15,7 +15,7 @@ import { readBuiltScript } from './helpers.js';
  *
  * hark-ui.js is loaded only when a message is due; DESIGN's budget is 12 KB.
  */
-const BUDGETS = { 'hark.js': 3240, 'hark-ui.js': 12 * 1024 };
+const BUDGETS = { 'hark.js': 3192, 'hark-ui.js': 12 * 1024 };
 
 describe('the built files', () => {
   for (const [name, budget] of Object.entries(BUDGETS)) {
