@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advanceKind, decideLink, mergedPersonFields, mergeTraits, type KnownPerson } from '../src/identity/identity-rules.js';
-import { loadEligibilityFacts } from '../src/messages/eligibility-facts.js';
+import { loadEligibilityFacts, readFactsOneByOne, type FactReads, type FactsQuery } from '../src/messages/eligibility-facts.js';
 import { readAnswer } from '../src/messages/read-answer.js';
 import type { FactsPerson, MessageStore } from '../src/store/message-store.js';
 
@@ -46,13 +46,16 @@ describe('answers', () => {
 
 describe('eligibility facts', () => {
   const vera: FactsPerson = { id: 'V', kind: 'user', userId: 'vera', email: 'vera@example.com', traits: { name: 'Vera' }, verified: true };
-  const fake = (byUser: FactsPerson | null, byAnonymous: FactsPerson | null) =>
-    ({
+  // The four reads as the SQLite store makes them, one by one (PostgreSQL makes them in one statement).
+  const fake = (byUser: FactsPerson | null, byAnonymous: FactsPerson | null) => {
+    const reads = {
       person: async (_project: string, type: string) => (type === 'user' ? byUser : byAnonymous),
       isSuppressed: async () => false,
       countEvents: async (_id: string, rules: readonly unknown[]) => rules.map(() => 1),
       deliveryStats: async () => new Map(),
-    }) as unknown as MessageStore;
+    } as unknown as FactReads;
+    return { eligibilityFacts: (projectId: string, query: FactsQuery) => readFactsOneByOne(reads, projectId, query) } as unknown as MessageStore;
+  };
   const query = { userId: 'vera', anonymousId: 'cookie', eventRules: [] };
 
   it('uses a verified person\'s traits only with proof', async () => {
