@@ -1,10 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 import { createOutboxTransport, emailJobHandlers, jobsEmailQueue } from '../src/email/index.js';
 import { createJobRunner } from '../src/jobs/job-runner.js';
 import { webhookJobHandlers } from '../src/webhooks/webhook-job-handlers.js';
 import { adminJson, identify } from './audience-helpers.js';
 import { startAutomations, type AutomationHarness } from './automation-helpers.js';
-import { startCollector } from './harness.js';
+import { startCollector, storeKinds } from './harness.js';
 import { startReceiver } from './webhook-receiver.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -45,6 +47,30 @@ describe('webhooks for the events Hark writes', () => {
       expect(bodies.every((b) => b.data.personId === ada && b.data.properties.automationId === automation.id)).toBe(true);
       // Each once, though the runner ran until nothing was due.
       expect(new Set(receiver.received.map((r) => r.id)).size).toBe(2);
+    });
+  });
+
+  describe.each(storeKinds())('a segment transition, on $name', ({ url }) => {
+    let hark: AutomationHarness;
+    beforeEach(async () => {
+      hark = await startAutomations({ postgres: url });
+    });
+    afterEach(async () => {
+      await hark.close();
+    });
+
+    it('delivers Segment Entered and Segment Exited, queued with the membership change', async () => {
+      expect((await hark.api.post('/api/v1/webhooks', { url: receiver.url, events: ['Segment Entered', 'Segment Exited'] })).status).toBe(201);
+      const segment = await hark.api.post('/api/v1/segments', { name: 'Pro', rules: { type: 'trait', trait: 'plan', op: 'equals', value: 'pro' } });
+      expect(segment.status).toBe(201);
+      await hark.store.segments.idle();
+      const ada = await identify(hark, 'ada', { plan: 'pro' });
+      await identify(hark, 'ada', { plan: 'free' });
+      await hark.drain();
+
+      const bodies = delivered(receiver);
+      expect(bodies.map((b) => b.type)).toEqual(['Segment Entered', 'Segment Exited']);
+      expect(bodies.every((b) => b.data.personId === ada && b.data.properties.segmentId === segment.body.id)).toBe(true);
     });
   });
 
