@@ -1,3 +1,4 @@
+import type { ContactKind } from '@hark/protocol';
 import type { Geo, MessageInteraction } from '../rules/index.js';
 
 /**
@@ -6,6 +7,18 @@ import type { Geo, MessageInteraction } from '../rules/index.js';
  */
 
 /** Occurrences kept per event for `where` conditions: the newest ones. */
+/** The person row a facts load starts from (both stores select these columns). */
+export interface FactsRow {
+  id: string;
+  kind: ContactKind;
+  user_id: string | null;
+  email: string | null;
+  traits: string;
+  created_at: number;
+  last_seen_at: number;
+  geo: string | null;
+}
+
 export const MAX_OCCURRENCES = 1000;
 
 export interface DeliveryFactsRow {

@@ -1,19 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { ContactKind } from '@hark/protocol';
 import { emptyFacts, type EventOccurrence, type FactsNeeded, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
-import { MAX_OCCURRENCES, readGeo, toEventDays, toMessageFacts, type DeliveryFactsRow } from '../person-facts-rows.js';
+import { MAX_OCCURRENCES, readGeo, toEventDays, toMessageFacts, type DeliveryFactsRow, type FactsRow } from '../person-facts-rows.js';
 import { PERSON_AND_ALIASES } from './rows.js';
-
-interface FactsRow {
-  id: string;
-  kind: ContactKind;
-  user_id: string | null;
-  email: string | null;
-  traits: string;
-  created_at: number;
-  last_seen_at: number;
-  geo: string | null;
-}
 
 export interface FactsLoader {
   /** The facts `needed` names about one person (by their current id); null when there is none. */
