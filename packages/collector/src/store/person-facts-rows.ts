@@ -72,3 +72,16 @@ export function readGeo(text: string | null): Geo | null {
     return null;
   }
 }
+
+/** The facts a person row answers by itself, mapped once for both stores' loaders. */
+export function personRowFacts(row: FactsRow, needed: { geo: boolean }) {
+  return {
+    kind: row.kind,
+    traits: JSON.parse(row.traits) as Record<string, unknown>,
+    email: row.email,
+    userId: row.user_id,
+    firstSeenAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    geo: needed.geo ? readGeo(row.geo) : null,
+  };
+}

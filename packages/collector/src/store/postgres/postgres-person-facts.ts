@@ -1,5 +1,5 @@
 import { emptyFacts, type EventOccurrence, type FactsNeeded, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
-import { MAX_OCCURRENCES, readGeo, toEventDays, toMessageFacts, type DeliveryFactsRow, type FactsRow } from '../person-facts-rows.js';
+import { MAX_OCCURRENCES, personRowFacts, toEventDays, toMessageFacts, type DeliveryFactsRow, type FactsRow } from '../person-facts-rows.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { one, rows, type Queryable } from './postgres-sql.js';
 
@@ -13,7 +13,8 @@ export async function loadPostgresFacts(db: Queryable, projectId: string, person
   const row = await one<FactsRow>(db, 'SELECT id, kind, user_id, email, traits, created_at, last_seen_at, geo FROM people WHERE project_id = $1 AND id = $2', [projectId, personId]);
   if (!row) return null;
   const at = { project: projectId, id: row.id };
-  const traits = JSON.parse(row.traits) as Record<string, unknown>;
+  const person = personRowFacts(row, needed);
+  const traits = person.traits;
   const none = Promise.resolve([]);
   const [days, occurrences, deliveries, lists, companies, suppressed] = await Promise.all([
     needed.events.size
@@ -42,18 +43,12 @@ export async function loadPostgresFacts(db: Queryable, projectId: string, person
     occurrences.map(([event, found]) => [event, found.map((r) => ({ timestamp: r.timestamp, properties: JSON.parse(r.properties) as Record<string, unknown> }))]),
   );
   return emptyFacts({
-    kind: row.kind,
-    traits,
-    email: row.email,
-    userId: row.user_id,
-    firstSeenAt: row.created_at,
-    lastSeenAt: row.last_seen_at,
+    ...person,
     lists: new Set((lists as { list_id: string }[]).map((r) => r.list_id)),
     companies: (companies as { traits: string }[]).map((r) => JSON.parse(r.traits) as Record<string, unknown>),
     eventDays: toEventDays(days as { event: string; day: number; n: number }[]),
     eventOccurrences,
     messages: needed.messages.size ? toMessageFacts(deliveries as DeliveryFactsRow[]) : new Map<string, MessageInteraction>(),
-    geo: needed.geo ? readGeo(row.geo) : null,
     optedOut: needed.optedOut ? traits.unsubscribed === true || suppressed !== undefined : false,
   });
 }

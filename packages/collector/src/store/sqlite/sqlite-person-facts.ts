@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { emptyFacts, type EventOccurrence, type FactsNeeded, type MessageInteraction, type PersonFacts } from '../../rules/index.js';
-import { MAX_OCCURRENCES, readGeo, toEventDays, toMessageFacts, type DeliveryFactsRow, type FactsRow } from '../person-facts-rows.js';
+import { MAX_OCCURRENCES, personRowFacts, toEventDays, toMessageFacts, type DeliveryFactsRow, type FactsRow } from '../person-facts-rows.js';
 import { PERSON_AND_ALIASES } from './rows.js';
 
 export interface FactsLoader {
@@ -35,7 +35,8 @@ export function createFactsLoader(db: Database): FactsLoader {
       const row = q.person.get(projectId, personId) as FactsRow | undefined;
       if (!row) return null;
       const at = { project: projectId, id: row.id };
-      const traits = JSON.parse(row.traits) as Record<string, unknown>;
+      const person = personRowFacts(row, needed);
+      const traits = person.traits;
 
       const eventDays = needed.events.size
         ? toEventDays(q.days.all({ ...at, events: JSON.stringify([...needed.events]) }) as { event: string; day: number; n: number }[])
@@ -49,18 +50,12 @@ export function createFactsLoader(db: Database): FactsLoader {
         ? toMessageFacts(q.deliveries.all({ ...at, messages: JSON.stringify([...needed.messages]) }) as DeliveryFactsRow[])
         : new Map<string, MessageInteraction>();
       return emptyFacts({
-        kind: row.kind,
-        traits,
-        email: row.email,
-        userId: row.user_id,
-        firstSeenAt: row.created_at,
-        lastSeenAt: row.last_seen_at,
+        ...person,
         lists: needed.lists.size ? new Set(q.lists.all(at) as string[]) : new Set(),
         companies: needed.companies ? (q.companies.all(at) as string[]).map((t) => JSON.parse(t) as Record<string, unknown>) : [],
         eventDays,
         eventOccurrences,
         messages,
-        geo: needed.geo ? readGeo(row.geo) : null,
         optedOut: needed.optedOut ? traits.unsubscribed === true || q.suppressed.get({ project: projectId, userId: row.user_id, email: row.email }) === 1 : false,
       });
     },
