@@ -49,7 +49,10 @@ export function createChangedPeople(): ChangedPeople {
       return people.size;
     },
     async reevaluate(tx, catalog, now) {
-      const entries = [...people];
+      // In person id order, the order a fill walks its people: two units deciding memberships of
+      // the same people (a fill chunk and an ingest batch on two collectors) then take the
+      // segment_members keys in one order and cannot deadlock on them.
+      const entries = [...people].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       people.clear();
       for (const [personId, { projectId, change }] of entries) await reevaluatePerson(tx, catalog, projectId, personId, change, now);
     },
