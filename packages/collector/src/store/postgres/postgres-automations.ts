@@ -26,7 +26,7 @@ const COUNTS = `(SELECT json_build_object('total', count(*), 'active', count(*) 
  * stand alone (a show_message grant); a step's writes go through the unit of work's `tx.runs`
  * (postgres-automation-runs.ts).
  */
-export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed): AutomationStore & { liveOn(db: Queryable, projectId: string): Promise<readonly Automation[]> } {
+export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: ChangeFeed, cacheReads: pg.Pool = pool): AutomationStore & { liveOn(db: Queryable, projectId: string): Promise<readonly Automation[]> } {
   const cache = new Map<string, { live: readonly Automation[]; until: number }>();
   feed.subscribe('automations', (projectId) => (projectId === null ? cache.clear() : cache.delete(projectId)));
   const changed = async (projectId: string): Promise<void> => {
@@ -97,7 +97,7 @@ export function createPostgresAutomations(pool: pg.Pool, clock: Clock, feed: Cha
       await changed(projectId);
       return removed;
     },
-    live: (projectId) => liveOn(pool, projectId),
+    live: (projectId) => liveOn(cacheReads, projectId),
     liveOn,
     runs: createPostgresRunRepository(pool, false),
     async listRuns(projectId, automationId, query) {

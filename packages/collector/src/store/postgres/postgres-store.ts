@@ -78,15 +78,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const settings = [...(options.schema ? [`-c search_path=${options.schema}`] : []), '-c synchronous_commit=on'].join(' ');
   const connection: pg.ClientConfig = { connectionString: options.url, types: NUMBER_TYPES, options: settings };
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  // The caches a unit of work may fill while it holds a connection (webhook subscriptions, live
+  // automations, suppression rules) read on a pool of their own. On `pool` they would wait for a
+  // connection the units hold: with every connection taken by a unit that waits for one more,
+  // the collector hangs for good. Their reads are single statements, held for no other wait.
+  const cacheReads = new pg.Pool({ ...connection, max: 2 });
   // An idle connection the server closed (restart, failover) must not crash the process; the
   // pool drops it and the next query opens a new one.
-  pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+  for (const each of [pool, cacheReads]) each.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
   let feed: ChangeFeed;
   try {
     await migratePostgres(pool, options.schema ?? null, clock.now());
     feed = await openChangeFeed(connection, pool);
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), cacheReads.end()]);
     throw error;
   }
 
@@ -94,7 +99,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const projects = createPostgresProjects(pool, clock, feed);
   const privacy = createPostgresPrivacy(pool, clock);
   const team = createPostgresTeam(pool);
-  const suppressionRules = createPostgresSuppressionRules(pool, clock, feed);
+  const suppressionRules = createPostgresSuppressionRules(pool, clock, feed, cacheReads);
   // Audiences (issue 11; ARCHITECTURE.md "Audiences"): the domain re-evaluates kept membership
   // through the repositories of postgres-audience-rows.ts, in the transaction of the write that
   // changed the person; the compiled trees are cached per collector, dropped through the feed.
@@ -102,7 +107,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const hasSegments = (projectId: string): boolean => !catalog.knownEmpty(projectId);
   // A transition starts the automations that trigger on it and queues the webhooks subscribed to
   // it, on the client of the transaction that wrote it (the tap and the webhooks are below).
-  const webhooks = createPostgresWebhooks(pool);
+  const webhooks = createPostgresWebhooks(pool, cacheReads);
   const transitionSubscriptions = sharedWebhookSubscriptions(webhooks, clock);
   const onTransition: TransitionHook = async (client, projectId, personId, name, properties, messageId, at) => {
     await automationTap.timelineEvent(tapUnit(client), projectId, personId, name, properties, messageId, at);
@@ -144,7 +149,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   // Automations (issue 12): list additions and segment transitions (onTransition above) queue
   // their triggers' entry jobs on the client of the transaction that wrote them, as SQLite's tap does.
-  const automations = createPostgresAutomations(pool, clock, feed);
+  const automations = createPostgresAutomations(pool, clock, feed, cacheReads);
   const automationTap = createAsyncAutomationTap();
   const tapUnit = (client: pg.PoolClient): TapUnit => ({ jobs: createPostgresJobQueue(client), live: (projectId) => automations.liveOn(client, projectId) });
 
@@ -298,7 +303,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await segments.close();
       await feed.close();
       // Waits for checked-out clients (units in flight) to be released, then closes them all.
-      await pool.end();
+      await Promise.all([pool.end(), cacheReads.end()]);
     },
   };
   return store;

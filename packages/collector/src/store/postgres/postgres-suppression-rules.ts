@@ -16,7 +16,7 @@ const COLUMNS = 'id, name, rules, enabled, created_at, updated_at';
  * change feed after it commits, which drops the entry on every collector, and the entry ends
  * after LIVE_CACHE_TTL_MS in any case (postgres-changes.ts says why both).
  */
-export function createPostgresSuppressionRules(pool: pg.Pool, clock: Clock, feed: ChangeFeed): SuppressionRuleStore {
+export function createPostgresSuppressionRules(pool: pg.Pool, clock: Clock, feed: ChangeFeed, cacheReads: pg.Pool = pool): SuppressionRuleStore {
   const cache = new Map<string, { rules: readonly SuppressionRule[]; until: number }>();
   feed.subscribe('suppression_rules', (projectId) => (projectId === null ? cache.clear() : cache.delete(projectId)));
   const changed = async (projectId: string) => {
@@ -58,7 +58,7 @@ export function createPostgresSuppressionRules(pool: pg.Pool, clock: Clock, feed
       const now = clock.now();
       const hit = cache.get(projectId);
       if (hit && hit.until > now) return hit.rules;
-      const found = (await rows<RuleRow>(pool, `SELECT ${COLUMNS} FROM suppression_rules WHERE project_id = $1 AND enabled = 1 ORDER BY created_at, id`, [projectId])).map(toRule);
+      const found = (await rows<RuleRow>(cacheReads, `SELECT ${COLUMNS} FROM suppression_rules WHERE project_id = $1 AND enabled = 1 ORDER BY created_at, id`, [projectId])).map(toRule);
       cache.set(projectId, { rules: found, until: now + LIVE_CACHE_TTL_MS });
       return found;
     },
