@@ -143,7 +143,7 @@ export async function measureEligibility(options: EligibilityOptions, log: (line
  * often, users with their user id), some first-time visitors, now and then right after a
  * track call (`event=`).
  */
-function eligibilityRequest(random: Random, people: PersonPlan[]): (index: number) => Buffer {
+export function eligibilityRequest(random: Random, people: PersonPlan[]): (index: number) => Buffer {
   const auth = { Origin: ORIGIN };
   return (index) => {
     const params = new URLSearchParams({ writeKey: BENCH_KEYS.writeKey });

@@ -306,19 +306,24 @@ function scalingSection(r: BenchResults): string[] {
   const rows = r.scaling;
   if (!rows?.length) return [];
   const first = rows[0]!;
+  const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
+  const generated = rows.filter((row) => row.generatedMs !== null);
   return [
-    '### Scaling with the stored history',
+    '### How cost grows with stored events',
     '',
-    'Each size is a copy of the seeded data set (one person per 20 events, 50 live messages). Eligibility first, open loop at' +
-      ` ${int(first.eligibility.rate)} req/s alone; then batched ingest (20 per request, 32 connections, closed loop) into the same file.` +
-      ' The last column divides by the smallest size, so it shows how cost grows.',
+    'Each size is a copy of the seeded data set (one person per 20 events, 50 live messages). Eligibility first (the eligibility section\'s requests),' +
+      ` open loop at ${int(first.eligibilityRate)} req/s alone; then batched ingest (20 per request, 32 connections, closed loop, the ingest section\'s load)` +
+      ` into the same file. Ratios divide by the smallest size (${int(first.size.events)} events).` +
+      (generated.length
+        ? ` Generated in this run: ${generated.map((row) => `${int(row.size.events)} in ${((row.generatedMs ?? 0) / 1000).toFixed(0)} s`).join(', ')}; the others reused from \`.bench/\`.`
+        : ' Every data set reused from `.bench/`.'),
     '',
-    '| Stored events | People | Ingest | CPU per event | Eligibility p50 | p99 | Ingest vs smallest |',
+    `| Stored events | Ingest events/s | Ratio to ${int(first.size.events)} | Collector CPU per event | Eligibility p50 / p99 | p99 ratio to ${int(first.size.events)} | File size |`,
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${int(row.size.events)} | ${int(row.size.people)} | ${int(row.ingestEventsPerSecond)} events/s | ${us(row.ingestCpuPerEvent)} |` +
-        ` ${ms(row.eligibility.latency.p50)} | ${ms(row.eligibility.latency.p99)} | ${(row.ingestEventsPerSecond / first.ingestEventsPerSecond).toFixed(2)}× |`,
+        `| ${int(row.size.events)} | ${int(row.ingestEventsPerSecond)} | ${ratio(row.ingestEventsPerSecond, first.ingestEventsPerSecond)} | ${us(row.ingestCpuPerEvent)} |` +
+        ` ${ms(row.eligibility.latency.p50)} / ${ms(row.eligibility.latency.p99)} | ${ratio(row.eligibility.latency.p99, first.eligibility.latency.p99)} | ${mb(row.fileBytes)} |`,
     ),
     '',
   ];
