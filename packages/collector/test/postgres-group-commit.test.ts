@@ -8,8 +8,8 @@ import { openTestPostgresStore, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgre
 
 /**
  * The PostgreSQL group commit (postgres-group-commit.ts) writes units that queue together in
- * one transaction. A unit that throws must fail alone: the group is rolled back, every unit of
- * it runs again on its own, and only the failing caller is rejected.
+ * one transaction. A unit that throws must fail alone: it is rolled back (to its savepoint) and
+ * runs again on its own, the others of its group commit, and only the failing caller is rejected.
  */
 const url = TEST_DATABASE_URL;
 const NAME = 'a unit that fails inside a group fails alone; the other units of its group commit';

@@ -57,7 +57,7 @@ export interface IdentityLocking {
    * Only try every lock, never wait (a unit in a group commit after the first): the group's
    * transaction already holds the earlier units' locks, so waiting could close a cycle that only
    * PostgreSQL's deadlock detector breaks, after deadlock_timeout (1 s). A lock held elsewhere
-   * fails the group instead, whose units then run alone (postgres-group-commit.ts).
+   * fails that unit instead, which then runs alone (postgres-group-commit.ts).
    */
   neverWait?: boolean;
 }
