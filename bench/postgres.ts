@@ -64,8 +64,8 @@ export async function measurePostgres(options: PostgresOptions, log: (line: stri
     return name;
   };
   const servers: Server[] = [];
-  const start = async (db: { dbPath?: string; databaseUrl?: string; schema?: string }) => {
-    const server = await startCollector({ dbPath: db.dbPath ?? join(tempDir('pg-unused'), 'hark.db'), ...(db.databaseUrl ? { databaseUrl: db.databaseUrl, schema: db.schema! } : {}) });
+  const start = async (db: { dbPath?: string; databaseUrl?: string; schema?: string; env?: Record<string, string> }) => {
+    const server = await startCollector({ dbPath: db.dbPath ?? join(tempDir('pg-unused'), 'hark.db'), ...(db.databaseUrl ? { databaseUrl: db.databaseUrl, schema: db.schema! } : {}), ...(db.env ? { env: db.env } : {}) });
     servers.push(server);
     return server;
   };
@@ -87,14 +87,19 @@ export async function measurePostgres(options: PostgresOptions, log: (line: stri
     const postgres = await start({ databaseUrl: url, schema: mainSchema });
     await batched(sqlite.port, 'warm-sqlite', options.warmupMs);
     await batched(postgres.port, 'warm-pg', options.warmupMs);
-    const rounds: { sqlite: LoadResult; postgres: LoadResult }[] = [];
+    // The same store without its group commit (HARK_PG_GROUP_COMMIT=off), in the same rounds: what the group commit buys.
+    const solo = await start({ databaseUrl: url, schema: schema('solo'), env: { HARK_PG_GROUP_COMMIT: 'off' } });
+    await batched(solo.port, 'warm-solo', options.warmupMs);
+    const rounds: { sqlite: LoadResult; postgres: LoadResult; solo: LoadResult }[] = [];
     for (round = 0; round < options.rounds; round++) {
       const s = await batched(sqlite.port, 'sqlite', options.durationMs);
       const p = await batched(postgres.port, 'pg', options.durationMs);
-      rounds.push({ sqlite: s, postgres: p });
-      log(`round ${round + 1}: batched ingest SQLite ${(s.rate * BATCH).toFixed(0)} events/s (p99 ${s.latency.p99.toFixed(1)} ms), PostgreSQL ${(p.rate * BATCH).toFixed(0)} events/s (p99 ${p.latency.p99.toFixed(1)} ms): ${((p.rate / s.rate) * 100).toFixed(0)}%`);
+      const o = await batched(solo.port, 'solo', options.durationMs);
+      rounds.push({ sqlite: s, postgres: p, solo: o });
+      log(`round ${round + 1}: batched ingest SQLite ${(s.rate * BATCH).toFixed(0)} events/s (p99 ${s.latency.p99.toFixed(1)} ms), PostgreSQL ${(p.rate * BATCH).toFixed(0)} events/s (p99 ${p.latency.p99.toFixed(1)} ms): ${((p.rate / s.rate) * 100).toFixed(0)}%; without group commit ${(o.rate * BATCH).toFixed(0)} events/s (p99 ${o.latency.p99.toFixed(1)} ms): ${((o.rate / s.rate) * 100).toFixed(0)}%`);
     }
     await sqlite.stop();
+    await solo.stop();
 
     // 2. Eligibility on PostgreSQL, over the visitors ingest made and live messages.
     const random = createRandom(options.seed + 100);

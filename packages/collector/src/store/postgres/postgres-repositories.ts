@@ -53,6 +53,13 @@ export interface IdentityLocking {
   lockFirst: readonly string[];
   /** Wait for every lock even while holding others (PostgreSQL's deadlock detector is then the guard). */
   alwaysWait: boolean;
+  /**
+   * Only try every lock, never wait (a unit in a group commit after the first): the group's
+   * transaction already holds the earlier units' locks, so waiting could close a cycle that only
+   * PostgreSQL's deadlock detector breaks, after deadlock_timeout (1 s). A lock held elsewhere
+   * fails that unit instead, which then runs alone (postgres-group-commit.ts).
+   */
+  neverWait?: boolean;
 }
 
 /**
@@ -85,7 +92,7 @@ export function createPostgresRepositories(
   const lockIdentity = async (projectId: string, type: string, value: string): Promise<void> => {
     const key = identityLockKey(projectId, type, value);
     if (locked.has(key)) return;
-    if (locked.size === 0 || locking.alwaysWait) {
+    if (!locking.neverWait && (locked.size === 0 || locking.alwaysWait)) {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
     } else {
       const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS got', [key]);
@@ -190,7 +197,7 @@ export function createPostgresRepositories(
         const wanted = named.filter(([type, value]) => !identities.has(identityKey(projectId, type, value)));
         const keys = [...new Set(wanted.map(([type, value]) => identityLockKey(projectId, type, value)))].filter((key) => !locked.has(key)).sort();
         const asked = [...new Set(messageIds)];
-        const wait = locked.size === 0 || locking.alwaysWait;
+        const wait = !locking.neverWait && (locked.size === 0 || locking.alwaysWait);
         if (keys.length > 0 || asked.length > 0) {
           const { rows: [first] } = await client.query<{ missed: string[]; stored: string[]; any_erased: boolean }>({
             name: wait ? 'hark_batch_start_wait' : 'hark_batch_start_try',

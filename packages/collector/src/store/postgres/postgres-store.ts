@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { cursorKey, toPage } from '../cursor.js';
 import { EVENT_COLUMNS, iso, PERSON_COLUMNS, toActivityItem, toCompanySummary, toPersonSummary, type CompanyRow, type EventRow, type PersonRow } from '../sqlite/rows.js';
 import type { Store } from '../store.js';
+import type { IngestTx } from '../ports.js';
 import { createPostgresChains } from './postgres-chains.js';
 import { createPostgresHookSources } from './postgres-hook-sources.js';
 import { createChangedPeople } from '../../audiences/changed-people.js';
@@ -29,7 +30,8 @@ import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { createPostgresPrivacy } from './postgres-privacy.js';
 import { createPostgresProjects } from './postgres-projects.js';
-import { createPostgresRepositories, RetryUnitOfWork } from './postgres-repositories.js';
+import { createPostgresGroupCommit } from './postgres-group-commit.js';
+import { createPostgresRepositories, RetryUnitOfWork, type IdentityLocking } from './postgres-repositories.js';
 import { createPostgresSendLookup } from './postgres-send-lookup.js';
 import { PERSON_AND_ALIASES } from './postgres-rows.js';
 import { inTransaction, NUMBER_TYPES, one, rows } from './postgres-sql.js';
@@ -46,6 +48,8 @@ export interface PostgresStoreOptions {
   clock?: Clock;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** Write concurrent ingest units in shared transactions (default true; false: one transaction per unit, to compare). */
+  groupCommit?: boolean;
 }
 
 /**
@@ -153,6 +157,41 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const automationTap = createAsyncAutomationTap();
   const tapUnit = (client: pg.PoolClient): TapUnit => ({ jobs: createPostgresJobQueue(client), live: (projectId) => automations.liveOn(client, projectId) });
 
+  /** One ingest unit on `client`, inside a transaction someone else began and commits. */
+  const unit = async <T>(client: pg.PoolClient, work: (tx: IngestTx) => Promise<T>, locking: IdentityLocking): Promise<T> => {
+    const tx = createPostgresRepositories(client, locking);
+    await tx.lockFirst();
+    // Each stored event bumps its person's daily counts; what the unit changed is marked and
+    // re-evaluated at its end, once its events are written, in the same transaction
+    // (audiences/track-ingest-changes.ts), as on SQLite. Per unit, also inside a group.
+    const audience = createPostgresAudienceRows(client, onTransition);
+    const changed = createChangedPeople();
+    const result = await work(trackIngestChanges(tx, audience, changed, hasSegments));
+    await tx.flush();
+    await finishAudienceWork(changed, audience, catalog, clock);
+    return result;
+  };
+
+  /** One unit in its own transaction on its own pooled connection, run again while it loses races. */
+  const alone = async <T>(work: (tx: IngestTx) => Promise<T>): Promise<T> => {
+    let lockFirst: readonly string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The last attempts wait for every lock, leaving deadlocks to PostgreSQL's detector,
+        // so a unit that keeps meeting new contention still ends.
+        return await inTransaction(pool, (client) => unit(client, work, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 }));
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !retryable(error)) throw error;
+        if (error instanceof RetryUnitOfWork) lockFirst = [...new Set([...lockFirst, ...error.lockFirst])];
+      }
+    }
+  };
+
+  // Units that queue while the writers are busy share a transaction and its COMMIT
+  // (postgres-group-commit.ts); a few connections stay free for reads and the other stores.
+  const poolSize = options.poolSize ?? 10;
+  const groupCommit = options.groupCommit === false ? null : createPostgresGroupCommit(pool, Math.max(1, poolSize - 3));
+
   const store: Store = {
     lists: createPostgresLists(pool, audienceUnit, (client, projectId, personIds, listId, at) => automationTap.listAdded(tapUnit(client), projectId, personIds, listId, at)),
     companies: createPostgresCompanies(pool, contacts, audienceUnit),
@@ -171,32 +210,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     updateProjectSettings: (projectId, patch) => projects.updateSettings(projectId, patch),
     rotateKey: (projectId, kind, graceMs) => projects.rotateKey(projectId, kind, graceMs),
 
-    // No group commit here: each unit is its own transaction on its own pooled connection, and
-    // PostgreSQL groups concurrent commits' WAL flushes itself. `weight` is not needed.
-    async transact(_weight, work) {
-      let lockFirst: readonly string[] = [];
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await inTransaction(pool, async (client) => {
-            // The last attempts wait for every lock, leaving deadlocks to PostgreSQL's detector,
-            // so a unit that keeps meeting new contention still ends.
-            const tx = createPostgresRepositories(client, { lockFirst, alwaysWait: attempt > MAX_ATTEMPTS - 2 });
-            await tx.lockFirst();
-            // Each stored event bumps its person's daily counts; what the unit changed is marked
-            // and re-evaluated at its end, once its events are written, in the same transaction
-            // (audiences/track-ingest-changes.ts), as on SQLite.
-            const audience = createPostgresAudienceRows(client, onTransition);
-            const changed = createChangedPeople();
-            const result = await work(trackIngestChanges(tx, audience, changed, hasSegments));
-            await tx.flush();
-            await finishAudienceWork(changed, audience, catalog, clock);
-            return result;
-          });
-        } catch (error) {
-          if (attempt >= MAX_ATTEMPTS || !retryable(error)) throw error;
-          if (error instanceof RetryUnitOfWork) lockFirst = [...new Set([...lockFirst, ...error.lockFirst])];
-        }
-      }
+    transact(weight, work) {
+      return groupCommit ? groupCommit.run(weight, (client, first) => unit(client, work, { lockFirst: [], alwaysWait: false, neverWait: !first }), () => alone(work)) : alone(work);
     },
 
     async listPeople(projectId, query) {
