@@ -12,12 +12,19 @@ import { openTestPostgresStore, POSTGRES_SKIPPED, TEST_DATABASE_URL, warnPostgre
  * runs again on its own, the others of its group commit, and only the failing caller is rejected.
  */
 const url = TEST_DATABASE_URL;
-const NAME = 'a unit that fails inside a group fails alone; the other units of its group commit';
+const NAMES = [
+  'a unit that fails inside a group fails alone; the other units of its group commit',
+  'a group whose first unit fails is written again unit by unit; only that unit fails',
+] as const;
 
 if (url) {
   vi.setConfig({ testTimeout: 30_000 });
   describe('group commit on PostgreSQL', () => {
-    it(NAME, async () => {
+    // Second in its group (rolled back to its savepoint), or first (the whole group runs alone).
+    it.each([
+      { name: NAMES[0], failingAt: 1 },
+      { name: NAMES[1], failingAt: 0 },
+    ])('$name', async ({ failingAt }) => {
       const clock = manualClock();
       const { store, schema, close } = await openTestPostgresStore(url, clock);
       const client = new pg.Client({ connectionString: url });
@@ -44,15 +51,13 @@ if (url) {
             }),
         };
         // Called in one turn, so they queue together and form one group.
-        const results = await Promise.allSettled([
-          storeEvents(store, project.id, batch('a')),
-          storeEvents(failing, project.id, batch('bad')),
-          storeEvents(store, project.id, batch('b')),
-          storeEvents(store, project.id, batch('c')),
-        ]);
-        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-        expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'this unit fails' });
-        for (const i of [0, 2, 3]) expect((results[i] as PromiseFulfilledResult<{ status: string }[]>).value.map((o) => o.status)).toEqual(['stored', 'stored', 'stored']);
+        const calls = [() => storeEvents(store, project.id, batch('a')), () => storeEvents(store, project.id, batch('b')), () => storeEvents(store, project.id, batch('c'))];
+        calls.splice(failingAt, 0, () => storeEvents(failing, project.id, batch('bad')));
+        const results = await Promise.allSettled(calls.map((call) => call()));
+        const good = [0, 1, 2, 3].filter((i) => i !== failingAt);
+        expect(results[failingAt]!.status).toBe('rejected');
+        expect((results[failingAt] as PromiseRejectedResult).reason).toMatchObject({ message: 'this unit fails' });
+        for (const i of good) expect((results[i] as PromiseFulfilledResult<{ status: string }[]>).value.map((o) => o.status)).toEqual(['stored', 'stored', 'stored']);
         // Once in the group, once alone: it was grouped, and the group was rolled back for it.
         expect(failingRuns).toBe(2);
         const stored = await client.query<{ message_id: string }>(`SELECT message_id FROM "${schema}".events ORDER BY message_id`);
@@ -66,6 +71,6 @@ if (url) {
 } else {
   warnPostgresSkipped('Group commit on PostgreSQL');
   describe.skip(`group commit on PostgreSQL — ${POSTGRES_SKIPPED}`, () => {
-    it(NAME, () => undefined);
+    for (const name of NAMES) it(name, () => undefined);
   });
 }
