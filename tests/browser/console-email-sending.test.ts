@@ -75,6 +75,8 @@ describe.skipIf(!browserAvailable)('the console’s email sending pages', () => 
   it('shows the outbox, empty until mail is kept', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
     await page.getByRole('heading', { name: 'Outbox', level: 1 }).waitFor();
+    // The heading shows before the list has loaded: wait for the answer, then check it is the one.
+    await page.getByText('The outbox is empty').waitFor({ timeout: 15_000 });
     expect(await page.getByText('The outbox is empty').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });

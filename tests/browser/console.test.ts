@@ -255,8 +255,10 @@ describe.skipIf(!browserAvailable)('the team console', () => {
     await goto(page, '/console/contacts');
     await page.getByLabel('Search by name, email or user id').fill('Ana');
     await page.getByRole('button', { name: 'Search' }).click();
+    // Polled: right after the click the search may not have started, so "settled" is no proof
+    // that its answer is on the page (a loaded machine showed all three contacts still).
+    await expect.poll(() => page.getByRole('table', { name: 'Contacts, most recently seen first' }).locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
     await settled(page);
-    expect(await page.getByRole('table', { name: 'Contacts, most recently seen first' }).locator('tbody tr').count()).toBe(1);
     await shoot(page, 'contacts');
     await page.getByRole('link', { name: 'Ana Lima' }).click();
     await page.getByRole('heading', { name: 'Ana Lima' }).waitFor();
