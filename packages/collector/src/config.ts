@@ -10,6 +10,8 @@ export interface Config {
   databaseUrl?: string;
   /** HARK_DATABASE_SCHEMA: the PostgreSQL schema to run in (created if missing); unset, the connection's search_path. */
   databaseSchema?: string;
+  /** HARK_PG_GROUP_COMMIT=on|off (default on): PostgreSQL ingest units share transactions (postgres-group-commit.ts); off is for comparing. */
+  pgGroupCommit: boolean;
   synchronous: 'full' | 'normal';
   writeKey?: string;
   secretKey?: string;
@@ -102,6 +104,8 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
   if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('HARK_SYNCHRONOUS must be "full" or "normal".');
   const databaseUrl = env.HARK_DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('HARK_DATABASE_URL must be a postgres:// URL (or unset, for the SQLite file).');
+  const pgGroupCommit = (env.HARK_PG_GROUP_COMMIT ?? 'on').toLowerCase();
+  if (pgGroupCommit !== 'on' && pgGroupCommit !== 'off') throw new Error('HARK_PG_GROUP_COMMIT must be "on" or "off".');
   if (Boolean(env.HARK_ADMIN_EMAIL) !== Boolean(env.HARK_ADMIN_PASSWORD)) throw new Error('Set both HARK_ADMIN_EMAIL and HARK_ADMIN_PASSWORD, or neither.');
   const geo = (env.HARK_GEO ?? 'city').toLowerCase();
   if (geo !== 'city' && geo !== 'country' && geo !== 'off') throw new Error('HARK_GEO must be "city", "country" or "off".');
@@ -110,6 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv, root: string): Config {
     host: env.HOST ?? '127.0.0.1',
     dbPath: resolve(env.HARK_DB ?? resolve(root, 'data', 'hark.db')),
     synchronous,
+    pgGroupCommit: pgGroupCommit === 'on',
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(databaseUrl && env.HARK_DATABASE_SCHEMA?.trim() ? { databaseSchema: env.HARK_DATABASE_SCHEMA.trim() } : {}),
     ...(env.HARK_WRITE_KEY ? { writeKey: env.HARK_WRITE_KEY } : {}),

@@ -18,7 +18,7 @@ const config = readConfig(process.env, root);
 // SQLite is the embedded default; HARK_DATABASE_URL puts the store on PostgreSQL (docs/SCALING.md).
 // The PostgreSQL store, and the pg driver with it (~15 MiB resident), load only then.
 const store = config.databaseUrl
-  ? await (await import('./store/postgres/postgres-store.js')).openPostgresStore({ url: config.databaseUrl, ...(process.env.HARK_PG_GROUP_COMMIT === 'off' ? { groupCommit: false } : {}), ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) })
+  ? await (await import('./store/postgres/postgres-store.js')).openPostgresStore({ url: config.databaseUrl, groupCommit: config.pgGroupCommit, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) })
   : openSqliteStore({ path: config.dbPath, synchronous: config.synchronous });
 const storeName = config.databaseUrl ? `PostgreSQL: ${withoutPassword(config.databaseUrl)}${config.databaseSchema ? ` (schema ${config.databaseSchema})` : ''}` : `SQLite: ${config.dbPath}`;
 const { project, created } = await store.ensureDefaultProject({ writeKey: config.writeKey, secretKey: config.secretKey });

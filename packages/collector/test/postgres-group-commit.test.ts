@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
+import { readConfig } from '../src/config.js';
 import { normalizeEvent } from '../src/ingest/normalize-event.js';
 import { storeEvents } from '../src/ingest/store-events.js';
 import type { IngestUnitOfWork } from '../src/store/ports.js';
@@ -74,3 +75,12 @@ if (url) {
     for (const name of NAMES) it(name, () => undefined);
   });
 }
+
+// The switch needs no PostgreSQL: it is read and checked at start, with the other settings.
+describe('HARK_PG_GROUP_COMMIT', () => {
+  it('is on unless set to off, and refuses anything else at start', () => {
+    const setting = (value: string | undefined) => readConfig({ HARK_PG_GROUP_COMMIT: value }, '/srv/hark').pgGroupCommit;
+    expect([setting(undefined), setting('on'), setting('OFF'), setting('off')]).toEqual([true, true, false, false]);
+    expect(() => setting('no')).toThrow(/HARK_PG_GROUP_COMMIT must be "on" or "off"/);
+  });
+});
