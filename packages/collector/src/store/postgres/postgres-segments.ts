@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { createFillLoop } from '../../audiences/fill-loop.js';
 import { AUDIENCE_CHUNK, fillStep, sweepStep } from '../../audiences/fill-and-sweep.js';
 import type { SegmentCatalog } from '../../audiences/segment-catalog.js';
 import type { Clock } from '../../clock.js';
@@ -49,34 +50,13 @@ export function createPostgresSegments(pool: pg.Pool, clock: Clock, catalog: Seg
 
   // ---- background fill --------------------------------------------------------------------------
 
-  let closed = false;
-  let running: Promise<void> | null = null;
-  let kickedAgain = false;
-  const kick = (): void => {
-    if (closed) return;
-    if (running) {
-      kickedAgain = true;
-      return;
-    }
-    running = (async () => {
-      for (;;) {
-        kickedAgain = false;
-        if (closed) break;
-        try {
-          if (await unit((_changed, audience) => fillStep(audience, catalog, clock.now()))) {
-            // Ingest and reads run between chunks.
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            continue;
-          }
-        } catch (error) {
-          if (!closed) console.error('[hark] segment fill failed; it resumes on the next change, sweep or restart', error);
-          break;
-        }
-        if (!kickedAgain) break;
-      }
-      running = null;
-    })();
-  };
+  const fill = createFillLoop({
+    step: () => unit((_changed, audience) => fillStep(audience, catalog, clock.now())),
+    // Ingest and reads run between chunks.
+    between: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    resumes: 'the next change, sweep or restart',
+  });
+  const kick = fill.kick;
 
   const store: SegmentStore = {
     async create(projectId, input, now) {
@@ -176,16 +156,14 @@ export function createPostgresSegments(pool: pg.Pool, clock: Clock, catalog: Seg
       // A fill left by a collector that stopped is picked up here too.
       kick();
       let swept = 0;
-      while (swept < MAX_SWEEP && !closed) {
+      while (swept < MAX_SWEEP && !fill.closed) {
         const taken = await unit((_changed, audience) => sweepStep(audience, catalog, now));
         swept += taken;
         if (taken < AUDIENCE_CHUNK) break;
       }
       return swept;
     },
-    async idle() {
-      while (running) await running;
-    },
+    idle: fill.idle,
   };
 
   // A fill interrupted by a restart (of this collector or another) resumes where it stopped.
@@ -193,9 +171,6 @@ export function createPostgresSegments(pool: pg.Pool, clock: Clock, catalog: Seg
 
   return {
     store,
-    async close() {
-      closed = true;
-      await running;
-    },
+    close: fill.close,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { ChangedPeople } from '../../audiences/changed-people.js';
+import { createFillLoop } from '../../audiences/fill-loop.js';
 import { AUDIENCE_CHUNK, fillStep, sweepStep } from '../../audiences/fill-and-sweep.js';
 import type { SegmentCatalog } from '../../audiences/segment-catalog.js';
 import type { AudienceTx } from '../../audiences/segment-ports.js';
@@ -66,33 +67,13 @@ export function createSqliteSegments(db: Database, clock: Clock, audience: Audie
 
   // ---- background fill --------------------------------------------------------------------------
 
-  let closed = false;
-  let running: Promise<void> | null = null;
-  // A fill created while the loop was finishing its last chunk: the loop looks once more.
-  let kickedAgain = false;
-
-  /** Runs pending fills a chunk per transaction (group-commit slot), so ingest and reads run in between. */
-  const kick = (): void => {
-    if (closed) return;
-    if (running) {
-      kickedAgain = true;
-      return;
-    }
-    running = (async () => {
-      for (;;) {
-        kickedAgain = false;
-        if (closed || !db.open) break;
-        try {
-          if (await unit(AUDIENCE_CHUNK, () => fillStep(audience, catalog, clock.now()))) continue;
-        } catch (error) {
-          console.error('[hark] segment fill failed; it resumes on the next change or restart', error);
-          break;
-        }
-        if (!kickedAgain) break;
-      }
-      running = null;
-    })();
-  };
+  // Pending fills run a chunk per transaction (a group-commit slot), so ingest and reads run in between.
+  const fill = createFillLoop({
+    step: () => unit(AUDIENCE_CHUNK, () => fillStep(audience, catalog, clock.now())),
+    open: () => db.open,
+    resumes: 'the next change or restart',
+  });
+  const kick = fill.kick;
 
   // ---- the store ----------------------------------------------------------------------------------
 
@@ -190,16 +171,14 @@ export function createSqliteSegments(db: Database, clock: Clock, audience: Audie
     },
     async sweepDue(now) {
       let swept = 0;
-      while (swept < MAX_SWEEP && db.open && !closed) {
+      while (swept < MAX_SWEEP && db.open && !fill.closed) {
         const taken = await unit(AUDIENCE_CHUNK, () => sweepStep(audience, catalog, now));
         swept += taken;
         if (taken < AUDIENCE_CHUNK) break;
       }
       return swept;
     },
-    async idle() {
-      while (running) await running;
-    },
+    idle: fill.idle,
   };
 
   // A fill interrupted by a restart resumes where it stopped.
@@ -214,9 +193,6 @@ export function createSqliteSegments(db: Database, clock: Clock, audience: Audie
       q.forgetLists.run(at);
       q.forgetRecheck.run(at);
     },
-    async close() {
-      closed = true;
-      await running;
-    },
+    close: fill.close,
   };
 }
