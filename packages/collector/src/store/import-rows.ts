@@ -1,4 +1,4 @@
-import type { ImportJob, ImportStatus } from './import-store.js';
+import type { ImportJob, ImportProgress, ImportStatus } from './import-store.js';
 import { iso } from './sqlite/rows.js';
 
 /** An import row as both stores select it (sqlite-imports.ts, postgres-imports.ts). */
@@ -32,4 +32,16 @@ export const toImportJob = (row: ImportRow, rejectedRows: { line: number; reason
   rejectedRows,
   createdAt: iso(row.created_at),
   finishedAt: row.finished_at === null ? null : iso(row.finished_at),
+});
+
+/** The named parameters of both stores' progress UPDATE (everything the report sets but its time). */
+export const importReportParams = (importId: string, progress: ImportProgress) => ({
+  id: importId,
+  status: progress.status,
+  rowsRead: progress.rowsRead,
+  created: progress.created,
+  updated: progress.updated,
+  rejected: progress.rejected,
+  error: progress.error ?? null,
+  finishedAt: progress.finishedAt ?? null,
 });

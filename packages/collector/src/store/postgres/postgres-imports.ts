@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import { MAX_KEPT_REJECTIONS, SHOWN_REJECTIONS, toImportJob, type ImportRow } from '../import-rows.js';
+import { importReportParams, MAX_KEPT_REJECTIONS, SHOWN_REJECTIONS, toImportJob, type ImportRow } from '../import-rows.js';
 import type { ImportJob, ImportStore } from '../import-store.js';
 import type { PostgresAudienceUnit } from './postgres-audience-unit.js';
 import type { PostgresContacts } from './postgres-contacts.js';
@@ -43,17 +43,8 @@ export function createPostgresImports(pool: pg.Pool, contacts: PostgresContacts,
     async report(importId, progress) {
       await inTransaction(pool, async (client) => {
         await query(client, `UPDATE imports SET status = @status, rows_read = @rowsRead, created = @created, updated = @updated, rejected = @rejected,
-            error = coalesce(@error::text, error), finished_at = coalesce(@finishedAt::bigint, finished_at), reported_at = @at WHERE id = @id`, {
-          id: importId,
-          status: progress.status,
-          rowsRead: progress.rowsRead,
-          created: progress.created,
-          updated: progress.updated,
-          rejected: progress.rejected,
-          error: progress.error ?? null,
-          finishedAt: progress.finishedAt ?? null,
-          at: clock.now(),
-        });
+            error = coalesce(@error::text, error), finished_at = coalesce(@finishedAt::bigint, finished_at), reported_at = @at WHERE id = @id`,
+        { ...importReportParams(importId, progress), at: clock.now() });
         if (!progress.newRejections.length) return;
         const kept = (await one<{ n: number }>(client, 'SELECT count(*) AS n FROM import_rejections WHERE import_id = $1', [importId]))!.n;
         const room = Math.max(0, MAX_KEPT_REJECTIONS - kept);

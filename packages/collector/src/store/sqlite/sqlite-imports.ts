@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { MAX_KEPT_REJECTIONS, SHOWN_REJECTIONS, toImportJob, type ImportRow } from '../import-rows.js';
+import { importReportParams, MAX_KEPT_REJECTIONS, SHOWN_REJECTIONS, toImportJob, type ImportRow } from '../import-rows.js';
 import type { ImportJob, ImportStore } from '../import-store.js';
 import type { SqliteContacts } from './sqlite-contacts.js';
 import type { AudienceUnit } from './sqlite-segments.js';
@@ -36,16 +36,7 @@ export function createSqliteImports(db: Database, contacts: SqliteContacts, now:
     },
     async report(importId, progress) {
       db.transaction(() => {
-        q.report.run({
-          id: importId,
-          status: progress.status,
-          rowsRead: progress.rowsRead,
-          created: progress.created,
-          updated: progress.updated,
-          rejected: progress.rejected,
-          error: progress.error ?? null,
-          finishedAt: progress.finishedAt ?? null,
-        });
+        q.report.run(importReportParams(importId, progress));
         let room = MAX_KEPT_REJECTIONS - (q.keptRejections.get(importId) as number);
         for (const rejection of progress.newRejections) {
           if (room-- <= 0) break;
